@@ -1,0 +1,1 @@
+"""Classes, enrollments and the instructor's live progress dashboard."""

@@ -1,0 +1,1 @@
+"""Classes and enrollments (built in the classes issue)."""

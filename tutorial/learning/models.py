@@ -1,0 +1,141 @@
+"""A learner's data: their AWS connection, runs (one verification each), results, progress, recipe jobs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Connection(models.Model):
+    """A learner's way into AWS. One per learner; secrets are stored encrypted (see `crypto.py`)."""
+
+    class Kind(models.TextChoices):
+        SANDBOX = "sandbox", "Sandbox"
+        ROLE = "role", "IAM role"
+        KEYS = "keys", "Access keys"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="aws_connection")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SANDBOX)
+    region = models.CharField(max_length=32, default="ap-northeast-1")
+    sandbox_account = models.CharField(max_length=12, blank=True, null=True, unique=True)
+    role_arn = models.CharField(max_length=2048, blank=True)
+    external_id = models.CharField(max_length=64, blank=True)
+    access_key_id_encrypted = models.TextField(blank=True)
+    secret_access_key_encrypted = models.TextField(blank=True)
+    account_id = models.CharField(max_length=12, blank=True)  # the account the app reached when it validated
+    allows_provisioning = models.BooleanField(default=False)  # the role carries the opt-in "do it for me" policy
+    validated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:  # never includes a secret
+        return f"{self.user} {self.kind} {self.account_id or self.sandbox_account or ''}".strip()
+
+
+class Run(models.Model):
+    """One verification of one step for one learner."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        ERROR = "error", "Error"
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs")
+    tutorial = models.CharField(max_length=64)
+    step = models.CharField(max_length=64)
+    section = models.CharField(max_length=64, blank=True)  # the checkpoint pressed; a run checks the whole step
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    trigger = models.CharField(max_length=16, default="learner")  # learner | recheck | instructor
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    aws_api_calls = models.PositiveIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    architecture = models.JSONField(default=dict, blank=True)
+    transient = models.BooleanField(default=False)  # some check said "still settling": re-check with backoff
+    recheck_count = models.PositiveSmallIntegerField(default=0)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "tutorial", "step", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "tutorial", "step"],
+                condition=Q(state__in=["queued", "running"]),
+                name="one_active_run_per_step",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} {self.tutorial}/{self.step} {self.state}"
+
+
+class Result(models.Model):
+    """One check's outcome in a run."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
+    check_id = models.CharField(max_length=64)
+    section = models.CharField(max_length=64)
+    status = models.CharField(max_length=8)  # pass | fail | error | skipped
+    message_ja = models.TextField(blank=True)
+    message_en = models.TextField(blank=True)
+    hint_ja = models.TextField(blank=True)
+    hint_en = models.TextField(blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    transient = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "check_id"], name="one_result_per_check")]
+
+
+class SectionProgress(models.Model):
+    """Whether a learner's section is complete: all its checks passed in the latest run."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="section_progress")
+    tutorial = models.CharField(max_length=64)
+    step = models.CharField(max_length=64)
+    section = models.CharField(max_length=64)
+    complete = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    change_ja = models.TextField(blank=True)  # what changed in the latest run ("alb.active が失敗に戻りました")
+    change_en = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tutorial", "step", "section"], name="one_progress_per_section")
+        ]
+
+
+class RecipeJob(models.Model):
+    """A provisioning recipe (prerequisites / solve / teardown) run on the worker for a learner."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        ERROR = "error", "Error"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recipe_jobs")
+    tutorial = models.CharField(max_length=64)
+    step = models.CharField(max_length=64)
+    recipe = models.CharField(max_length=32)
+    section = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    steps = models.JSONField(default=list, blank=True)
+    billable_left = models.JSONField(default=list, blank=True)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
