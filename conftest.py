@@ -23,8 +23,7 @@ def password() -> str:
 
 
 def _make_user(django_user_model, username: str, password: str, *, instructor: bool = False):
-    user = django_user_model.objects.create_user(username=username, email=f"{username}@example.com",
-                                                 password=password)
+    user = django_user_model.objects.create_user(username=username, email=f"{username}@example.com", password=password)
     if instructor:
         from django.contrib.auth.models import Permission
 

@@ -18,7 +18,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 # --- core -----------------------------------------------------------------------------------------------------
-_DEFAULT_SECRET = "insecure-local-only-secret-key-change-me"
+_DEFAULT_SECRET = "insecure-local-only-secret-key-change-me"  # noqa: S105 (refused when DEBUG is off)
 SECRET_KEY = env_str("SECRET_KEY", _DEFAULT_SECRET)
 DEBUG = env_bool("DEBUG", True)
 if not DEBUG and SECRET_KEY == _DEFAULT_SECRET:
@@ -75,9 +75,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
-    )
+    "default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
