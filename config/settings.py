@@ -159,7 +159,7 @@ SANDBOX_HOST = env_str("SANDBOX_HOST", "127.0.0.1")
 SANDBOX_PORT = env_int("SANDBOX_PORT", 5055)
 SANDBOX_URL = env_str("SANDBOX_URL", f"http://{SANDBOX_HOST}:{SANDBOX_PORT}")
 SANDBOX_DATAPLANE_URL = env_str("SANDBOX_DATAPLANE_URL", "")  # default derived by provisioning.sandbox
-SANDBOX_SECRET = env_str("SANDBOX_SECRET", SECRET_KEY)  # derives learners' sandbox CLI keys
+SANDBOX_SECRET = env_str("SANDBOX_SECRET", "") or SECRET_KEY  # derives learners' sandbox CLI keys
 
 # --- content --------------------------------------------------------------------------------------------------
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
