@@ -42,7 +42,9 @@ def _signature(content_dir: Path) -> tuple:
     if not content_dir.is_dir():
         return ()
     return tuple(
-        sorted((str(p.relative_to(content_dir)), p.stat().st_mtime_ns, p.stat().st_size) for p in content_dir.rglob("*"))
+        sorted(
+            (str(p.relative_to(content_dir)), p.stat().st_mtime_ns, p.stat().st_size) for p in content_dir.rglob("*")
+        )
     )
 
 

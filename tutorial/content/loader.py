@@ -68,7 +68,9 @@ def _read_yaml_file(path: Path, problems: _Problems):
 def _check_keys(data: LineDict, allowed: set[str], required: set[str], file: Path, problems: _Problems, what: str):
     for key in data:
         if key not in allowed:
-            problems.add(file, _line(data, key), f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+            problems.add(
+                file, _line(data, key), f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})"
+            )
     for key in sorted(required - set(data)):
         problems.add(file, data.line, f"missing '{key}' in {what}")
 
@@ -396,7 +398,14 @@ def _split_sections(body: list[str], body_start: int, sections: list[dict], path
             elif any(c["slug"] == slug for c in chunks):
                 problems.add(path, line, f"section '{slug}' has a second heading")
             chunks.append(
-                {"slug": slug, "level": len(hashes), "heading": heading, "line": line, "body_line": line + 1, "lines": []}
+                {
+                    "slug": slug,
+                    "level": len(hashes),
+                    "heading": heading,
+                    "line": line,
+                    "body_line": line + 1,
+                    "lines": [],
+                }
             )
         elif chunks:
             chunks[-1]["lines"].append(text)
@@ -405,7 +414,9 @@ def _split_sections(body: list[str], body_start: int, sections: list[dict], path
     found = [c["slug"] for c in chunks]
     for section in sections:
         if section["slug"] not in found:
-            problems.add(path, section["line"], f"section '{section['slug']}' has no heading `## ... {{#{section['slug']}}}`")
+            problems.add(
+                path, section["line"], f"section '{section['slug']}' has no heading `## ... {{#{section['slug']}}}`"
+            )
     if len(problems.items) == before and found != declared:
         problems.add(path, chunks[0]["line"] if chunks else 1, "section headings are not in front-matter order")
     return None if len(problems.items) > before else chunks
@@ -434,9 +445,15 @@ def _load_figures(step_dir: Path, problems: _Problems) -> dict[str, Figure]:
             problems.add(path, line, f"figure '{name}' needs alt and caption")
             continue
         _check_keys(entry, FIGURE_KEYS, FIGURE_KEYS, path, problems, f"figure '{name}'")
-        alt = _translated(entry.get("alt"), file=path, line=_line(entry, "alt"), what=f"alt of '{name}'", problems=problems)
+        alt = _translated(
+            entry.get("alt"), file=path, line=_line(entry, "alt"), what=f"alt of '{name}'", problems=problems
+        )
         caption = _translated(
-            entry.get("caption"), file=path, line=_line(entry, "caption"), what=f"caption of '{name}'", problems=problems
+            entry.get("caption"),
+            file=path,
+            line=_line(entry, "caption"),
+            what=f"caption of '{name}'",
+            problems=problems,
         )
         svg = step_dir / "figures" / f"{name}.svg"
         if not svg.is_file():
@@ -466,7 +483,9 @@ def _number_figures(figures: dict[str, Figure], versions: dict) -> dict[str, Fig
                 if slot.name not in order:
                     order.append(slot.name)
     return {
-        name: Figure(name=f.name, alt=f.alt, caption=f.caption, svg=f.svg, number=order.index(name) + 1 if name in order else 0)
+        name: Figure(
+            name=f.name, alt=f.alt, caption=f.caption, svg=f.svg, number=order.index(name) + 1 if name in order else 0
+        )
         for name, f in figures.items()
     }
 
@@ -521,4 +540,3 @@ def _render_version(
                 )
             )
     return StepVersion(lang=lang, title=meta["title"], sections=tuple(sections), source=path)
-
