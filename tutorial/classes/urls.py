@@ -1,3 +1,23 @@
-"""URL routes (filled in by the issue that builds them)."""
+"""Routes of classes, mounted at /<lang>/classes/ (namespace "classes")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "classes"
+
+urlpatterns = [
+    path("", views.class_list, name="list"),
+    path("new/", views.class_create, name="create"),
+    path("join/", views.join_form, name="join_form"),
+    path("join/<str:code>/", views.join, name="join"),
+    path("<int:pk>/", views.dashboard, name="dashboard"),
+    path("<int:pk>/grid/", views.dashboard_grid, name="grid"),
+    path("<int:pk>/edit/", views.class_edit, name="edit"),
+    path("<int:pk>/roster/", views.roster, name="roster"),
+    path("<int:pk>/roster/<int:user_id>/remove/", views.roster_remove, name="remove"),
+    path("<int:pk>/students/<int:user_id>/", views.student_detail, name="student"),
+    path("<int:pk>/check/", views.check_everyone, name="check_everyone"),
+    path("<int:pk>/check/<int:check_pk>/", views.check_progress, name="check_progress"),
+    path("<int:pk>/export.csv", views.export_csv, name="export"),
+]

@@ -1,0 +1,51 @@
+"""Template tags of classes: the learner's banners (the slot at the top of every page) and query-string links."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("classes/_banner_list.html", takes_context=True)
+def class_banners(context) -> dict:
+    """Banners for the signed-in learner: "your class has ended: clean up", with what still costs money."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    banners = selectors.learner_cleanup_banners(user=user) if user is not None else []
+    return {"banners": banners, "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (empty value: removed), for sort/filter links."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in ("", None):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_toggle(context, key: str) -> str:
+    """`key`, or `-key` when the list is already sorted by `key` (a second click reverses)."""
+    current = context.get("sort", "name")
+    return f"-{key}" if current == key else key
+
+
+@register.filter
+def in_lang(obj, field: str) -> str:
+    """`obj.<field>_<current language>`, falling back to Japanese then English (Result.message_ja / _en)."""
+    lang = (get_language() or "ja")[:2]
+    for code in (lang, "ja", "en"):
+        value = getattr(obj, f"{field}_{code}", "")
+        if value:
+            return value
+    return ""
