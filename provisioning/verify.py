@@ -1,0 +1,182 @@
+"""One verification run: session -> snapshot -> pure checks -> probes -> a `RunReport` in catalog order.
+
+`verify_step` is the one function every interface calls (the `verify` command, the Celery task, the learner side).
+It never raises for AWS trouble: access denied on one API marks only the checks needing it `error`; expired or
+invalid credentials make every check `error` with one message; probes that cannot run report `skipped`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from provisioning.checks.base import CheckContext, Outcome, t
+from provisioning.checks.registry import CHECKS, CheckSpec
+from provisioning.errors import ApiError, CredentialsProblem
+from provisioning.probes import ProbeConfig, ProbeSkipped, probe_http, probe_tcp
+from provisioning.sessions import CallCounter, session_for
+from provisioning.snapshot import Snapshot, collect_snapshot, snapshot_architecture
+from provisioning.steps import SECTION_OF_CHECK, Step5Params, get_step
+from provisioning.types import CheckResult, ConnectionSpec, RunReport
+
+logger = logging.getLogger(__name__)
+
+SKIP_NO_PROBES = t(
+    "ネットワーク確認を行わない設定のため、スキップしました。", "Skipped: network probes are turned off."
+)
+SKIP_NOT_AWS = t(
+    "AWS ではないエンドポイントに接続しているため、ネットワーク確認はスキップしました。",
+    "Skipped: the endpoint is not AWS, so network probes do not run.",
+)
+SKIP_NO_DATAPLANE = t(
+    "サンドボックスのデータプレーンが利用できないため、ネットワーク確認はスキップしました。",
+    "Skipped: the sandbox data plane is unavailable.",
+)
+
+
+def _result(check: CheckSpec, outcome: Outcome) -> CheckResult:
+    return CheckResult(
+        id=check.id,
+        section=SECTION_OF_CHECK[check.id],
+        status=outcome.status,
+        message=outcome.message,
+        hint=outcome.hint,
+        evidence=outcome.evidence,
+        transient=outcome.transient,
+    )
+
+
+def _blocked(check: CheckSpec, snap: Snapshot, done: dict[str, CheckResult]) -> Outcome | None:
+    """`error` when a source it needs could not be read, `skipped` when a check it depends on did not pass."""
+    errors = [snap.errors[s] for s in check.needs if s in snap.errors]
+    if errors:
+        actions = sorted({e.action for e in errors})
+        combined = ApiError(action=", ".join(actions), kind=errors[0].kind, code=errors[0].code)
+        return Outcome("error", combined.message(), combined.hint(), {"actions": actions, "code": errors[0].code})
+    waiting = [d for d in check.depends if done[d].status != "pass"]
+    if waiting:
+        ja = "、".join(f"「{CHECKS[d].title['ja']}」（{d}）" for d in waiting)
+        en = ", ".join(f"{d} ({CHECKS[d].title['en']})" for d in waiting)
+        return Outcome(
+            "skipped",
+            t(f"{ja} が合格してから確認します。", f"Waits for {en} to pass."),
+            evidence={"waits_for": waiting},
+        )
+    return None
+
+
+def _run(check: CheckSpec, ctx: CheckContext) -> Outcome:
+    try:
+        return check.run(ctx)
+    except Exception:  # a bug in one check must not hide the other fourteen
+        logger.exception("check %s crashed", check.id)
+        return Outcome(
+            "error",
+            t("この項目の確認中に内部エラーが起きました。", "An internal error occurred while checking this."),
+            t(
+                "もう一度確認してください。続く場合は講師に知らせてください。",
+                "Check again; if it persists, tell your instructor.",
+            ),
+        )
+
+
+def _probe_setup(spec: ConnectionSpec, probes: bool, probe_config: ProbeConfig | None) -> ProbeConfig | ProbeSkipped:
+    if not probes:
+        return ProbeSkipped(SKIP_NO_PROBES)
+    if spec.kind == "sandbox":
+        if probe_config is not None:
+            return probe_config
+        try:
+            from provisioning import sandbox
+
+            return sandbox.probe_config_for(spec)  # type: ignore[attr-defined]
+        except (ImportError, AttributeError):
+            return ProbeSkipped(SKIP_NO_DATAPLANE)
+        except Exception:
+            logger.exception("sandbox probe config failed")
+            return ProbeSkipped(SKIP_NO_DATAPLANE)
+    if spec.endpoint_url:
+        return ProbeSkipped(SKIP_NOT_AWS)
+    return probe_config or ProbeConfig()
+
+
+def _run_probes(
+    wanted: list[str], snap: Snapshot, params: Step5Params, setup: ProbeConfig | ProbeSkipped
+) -> dict[str, Any]:
+    if isinstance(setup, ProbeSkipped) or not wanted:
+        return dict.fromkeys(wanted, setup)
+    jobs = {
+        "http": lambda: probe_http(
+            (snap.load_balancer or {}).get("DNSName", ""), config=setup, port=params.listener_port
+        ),
+        "tcp": lambda: probe_tcp((snap.instance or {}).get("PublicIpAddress"), params.app_port, config=setup),
+    }
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        futures = {name: pool.submit(jobs[name]) for name in wanted}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def _credentials_report(tutorial: str, step: str, exc: CredentialsProblem, started: float, calls: int) -> RunReport:
+    results = [
+        CheckResult(
+            id=cid,
+            section=SECTION_OF_CHECK[cid],
+            status="error",
+            message=exc.message(),
+            hint=exc.hint(),
+            evidence={"code": exc.code},
+        )
+        for cid in CHECKS
+    ]
+    return RunReport(tutorial, step, int((time.monotonic() - started) * 1000), calls, results, {"error": exc.code})
+
+
+def verify_step(
+    spec: ConnectionSpec,
+    *,
+    tutorial: str = "aws-hands-on",
+    step: str = "load-balancer",
+    params: Step5Params | None = None,
+    probes: bool = True,
+    probe_config: ProbeConfig | None = None,
+    max_workers: int = 4,
+) -> RunReport:
+    """Verify one step for one connection. LookupError for an unknown tutorial/step; ValueError for a bad spec."""
+    started = time.monotonic()
+    get_step(tutorial, step)
+    params = dataclasses.replace(params or Step5Params(), region=spec.region)
+    counter = CallCounter()
+    try:
+        session = session_for(spec, counter=counter)
+        snap = collect_snapshot(session, spec, params, max_workers=max_workers, counter=counter)
+    except CredentialsProblem as exc:
+        return _credentials_report(tutorial, step, exc, started, counter.count)
+
+    ctx = CheckContext(snapshot=snap, params=params)
+    done: dict[str, CheckResult] = {}
+    blocked: dict[str, Outcome | None] = {}
+    # Pass 1: every check that needs no probe (probe checks only depend on these).
+    for check in CHECKS.values():
+        blocked[check.id] = _blocked(check, snap, done)
+        if check.probe is None:
+            done[check.id] = _result(check, blocked[check.id] or _run(check, ctx))
+    # Pass 2: run the probes whose checks are not blocked (in parallel), then those checks.
+    probe_checks = [c for c in CHECKS.values() if c.probe]
+    for check in probe_checks:
+        blocked[check.id] = _blocked(check, snap, done)
+    wanted = [c.probe for c in probe_checks if blocked[c.id] is None and c.probe]
+    ctx.probes = _run_probes(wanted, snap, params, _probe_setup(spec, probes, probe_config))
+    for check in probe_checks:
+        done[check.id] = _result(check, blocked[check.id] or _run(check, ctx))
+
+    return RunReport(
+        tutorial=tutorial,
+        step=step,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        aws_api_calls=counter.count,
+        results=[done[cid] for cid in CHECKS],
+        architecture=snapshot_architecture(snap),
+    )
