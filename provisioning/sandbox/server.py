@@ -1,0 +1,68 @@
+"""The sandbox process: moto's server and the data plane, in one process so both see the same backends.
+
+`SandboxServer(host, port, dataplane_port).start()` starts both in daemon threads (port 0 picks a free port, which
+tests use); `serve_forever()` is what `manage.py sandbox` runs. The request-path model is installed on start.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+class SandboxServer:
+    """moto (control plane) + data plane, bound to `host` only."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, dataplane_port: int | None = 0) -> None:
+        self.host = host
+        self.port = port
+        self.dataplane_port = port + 1 if (dataplane_port is None and port) else (dataplane_port or 0)
+        self._moto: Any = None
+        self._dataplane: Any = None
+        self._threads: list[threading.Thread] = []
+        self._uninstall: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self._moto.server_address[1]}"
+
+    @property
+    def dataplane_url(self) -> str:
+        return f"http://{self.host}:{self._dataplane.server_address[1]}"
+
+    def start(self) -> SandboxServer:
+        """Bind both servers (OSError when a port is taken), install the model, serve in daemon threads."""
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        from provisioning.sandbox.dataplane import make_dataplane_server
+        from provisioning.sandbox.model import install_request_path_model
+
+        app = DomainDispatcherApplication(create_backend_app)
+        self._moto = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
+        try:
+            self._dataplane = make_dataplane_server(self.host, self.dataplane_port)
+        except OSError:
+            self._moto.server_close()
+            raise
+        self._uninstall = install_request_path_model()
+        for server in (self._moto, self._dataplane):
+            thread = threading.Thread(target=server.serve_forever, daemon=True, name=f"sandbox-{id(server)}")
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        for server in (self._moto, self._dataplane):
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+        if self._uninstall is not None:
+            self._uninstall()
+            self._uninstall = None
