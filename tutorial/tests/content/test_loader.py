@@ -1,0 +1,164 @@
+"""The loader accepts the real pack and reports each kind of broken pack with its file, line and problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from provisioning.steps import STEP5_SECTIONS
+from tutorial.content import ContentError
+from tutorial.content.loader import load_library
+
+STEP_JA = "load-balancer/step.ja.md"
+STEP_EN = "load-balancer/step.en.md"
+
+
+def problems_of(pack) -> list:
+    with pytest.raises(ContentError) as info:
+        load_library(pack.root)
+    return info.value.problems
+
+
+def assert_problem(problems, *, file: str, line: int, says: str) -> None:
+    found = [(p.file.name, p.line, p.message) for p in problems]
+    assert any(name == file and ln == line and says in message for name, ln, message in found), found
+
+
+def test_real_pack_loads_with_every_section_check_and_figure(pack):
+    library = load_library(pack.root)
+    tutorial = library.tutorial("aws-hands-on")
+    step = tutorial.step("load-balancer")
+    assert set(step.versions) == {"ja", "en"}
+    for version in step.versions.values():
+        sections = {s.slug: tuple(c.id for c in s.checks) for s in version.sections}
+        assert sections == {"architecture": (), **STEP5_SECTIONS}
+    assert len(step.figures) == 17
+    assert tutorial.parameters.lb_name == "aws-hands-on"
+    assert tutorial.parameters.region == "ap-northeast-1"
+
+
+def test_bad_yaml_names_file_and_line(pack):
+    pack.replace("tutorial.yaml", "region: ap-northeast-1", "region: [ap-northeast-1")
+    problems = problems_of(pack)
+    assert problems[0].file.name == "tutorial.yaml"
+    assert "invalid YAML" in problems[0].message
+    assert problems[0].line >= pack.line_of("tutorial.yaml", "region: [")
+
+
+def test_bad_yaml_in_front_matter_counts_lines_from_the_file_start(pack):
+    pack.replace(STEP_JA, "order: 5", "order: [5")
+    problems = problems_of(pack)
+    assert problems[0].file.name == "step.ja.md"
+    assert "invalid YAML" in problems[0].message
+    assert problems[0].line >= pack.line_of(STEP_JA, "order: [5")
+
+
+def test_missing_title(pack):
+    pack.replace(STEP_JA, 'title: "Step 5: ロードバランサーを利用してみよう"\n', "")
+    assert_problem(problems_of(pack), file="step.ja.md", line=2, says="missing 'title' in front matter")
+
+
+def test_unknown_check_id(pack):
+    pack.replace(STEP_JA, "- alb.exists", "- alb.does_not_exist")
+    line = pack.line_of(STEP_JA, "alb.does_not_exist")
+    assert_problem(problems_of(pack), file="step.ja.md", line=line, says="unknown check id 'alb.does_not_exist'")
+
+
+def test_check_in_the_wrong_section(pack):
+    pack.replace(STEP_JA, "checks: [alb.dns_reachable]", "checks: []")
+    pack.replace(STEP_JA, "checks: [tg.target_healthy]", "checks: [alb.dns_reachable]")
+    problems = problems_of(pack)
+    line = pack.line_of(STEP_JA, "checks: [alb.dns_reachable]")
+    assert_problem(problems, file="step.ja.md", line=line, says="belongs to section 'load-balancer'")
+
+
+def test_check_without_title(pack):
+    pack.replace(
+        "tutorial.yaml",
+        "  alb.active:\n    ja: ロードバランサーの状態が active である\n    en: The load balancer's state is active\n",
+        "",
+    )
+    line = pack.line_of(STEP_JA, "- alb.active")
+    assert_problem(problems_of(pack), file="step.ja.md", line=line, says="has no title")
+
+
+def test_unknown_parameter(pack):
+    pack.replace("tutorial.yaml", "  app_port: 8000\n", "  app_port: 8000\n  colour: blue\n")
+    line = pack.line_of("tutorial.yaml", "colour: blue")
+    assert_problem(problems_of(pack), file="tutorial.yaml", line=line, says="unknown parameter 'colour'")
+
+
+def test_parameter_of_the_wrong_type(pack):
+    pack.replace("tutorial.yaml", "  app_port: 8000", "  app_port: eight thousand")
+    line = pack.line_of("tutorial.yaml", "app_port:")
+    assert_problem(problems_of(pack), file="tutorial.yaml", line=line, says="must be a whole number")
+
+
+def test_missing_figure_file(pack):
+    (pack.step / "figures" / "step5_lb_create_03.svg").unlink()
+    problems = problems_of(pack)
+    assert_problem(
+        problems,
+        file="figures.yaml",
+        line=pack.line_of("load-balancer/figures.yaml", "step5_lb_create_03:"),
+        says="no file figures/step5_lb_create_03.svg",
+    )
+    slot_line = pack.line_of(STEP_JA, "step5_lb_create_03.png")
+    assert_problem(problems, file="step.ja.md", line=slot_line, says="figure 'step5_lb_create_03'")
+
+
+def test_figure_slot_without_metadata(pack):
+    pack.replace(STEP_EN, "step5_lb_create_07.png", "step5_lb_create_99.png")
+    line = pack.line_of(STEP_EN, "step5_lb_create_99.png")
+    assert_problem(problems_of(pack), file="step.en.md", line=line, says="figure 'step5_lb_create_99'")
+
+
+def test_duplicate_section_slug(pack):
+    pack.replace(STEP_JA, "  - slug: target-group", "  - slug: create-alb")
+    line = pack.line_of(STEP_JA, "  - slug: create-alb") + 0
+    lines = [n for n, text in enumerate(pack.path(STEP_JA).read_text().splitlines(), 1) if "- slug: create-alb" in text]
+    assert len(lines) == 2
+    assert_problem(problems_of(pack), file="step.ja.md", line=lines[1], says="duplicate section slug 'create-alb'")
+    assert line == lines[0]
+
+
+def test_heading_for_an_undeclared_section(pack):
+    pack.replace(STEP_JA, "{#target-group}", "{#target-groups}")
+    problems = problems_of(pack)
+    line = pack.line_of(STEP_JA, "{#target-groups}")
+    assert_problem(problems, file="step.ja.md", line=line, says="does not declare")
+    assert_problem(problems, file="step.ja.md", line=pack.line_of(STEP_JA, "- slug: target-group"), says="no heading")
+
+
+def test_languages_must_declare_the_same_sections(pack):
+    pack.replace(STEP_EN, "      - alb.active\n", "")
+    assert_problem(
+        problems_of(pack),
+        file="step.en.md",
+        line=pack.line_of(STEP_EN, "- slug: before-you-start"),
+        says="same as in step.ja.md",
+    )
+
+
+def test_missing_language_version(pack):
+    pack.path(STEP_EN).unlink()
+    assert_problem(problems_of(pack), file="step.en.md", line=1, says="missing the en version")
+
+
+def test_missing_front_matter(pack):
+    text = pack.path(STEP_JA).read_text()
+    pack.path(STEP_JA).write_text(text.split("---\n", 2)[2])
+    assert_problem(problems_of(pack), file="step.ja.md", line=1, says="missing front matter")
+
+
+def test_cli_file_must_name_a_section(pack):
+    (pack.step / "cli").mkdir()
+    (pack.step / "cli" / "nowhere.sh").write_text("aws elbv2 describe-load-balancers\n")
+    assert_problem(problems_of(pack), file="nowhere.sh", line=1, says="does not name a section")
+
+
+def test_every_problem_is_reported_at_once(pack):
+    pack.replace(STEP_JA, "- alb.exists", "- alb.nope")
+    pack.replace("tutorial.yaml", "  app_port: 8000\n", "  app_port: 8000\n  colour: blue\n")
+    problems = problems_of(pack)
+    assert {p.file.name for p in problems} >= {"step.ja.md", "tutorial.yaml"}
+    assert all(str(p).startswith(f"{p.file}:{p.line}: ") for p in problems)
