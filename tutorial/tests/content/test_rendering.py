@@ -54,7 +54,10 @@ def test_code_blocks_get_a_copy_button():
 
 
 def test_figure_slot_becomes_project_markup_and_code_is_left_alone():
-    source = '* step\n  * <img src="./assets/step5_lb_create_01.png" width="800px">\n\n```\n<img src="./assets/x.png">\n```\n'
+    source = (
+        '* step\n  * <img src="./assets/step5_lb_create_01.png" width="800px">\n\n'
+        '```\n<img src="./assets/x.png">\n```\n'
+    )
     assert [s.name for s in find_slots(source)] == ["step5_lb_create_01"]
     html = render_markdown(source, figure_html=lambda name: f'<figure data-name="{name}"></figure>')
     assert '<figure data-name="step5_lb_create_01"></figure>' in html
@@ -67,7 +70,10 @@ def test_a_slot_with_an_event_handler_is_not_a_figure_and_is_sanitised():
 
 
 def test_cli_comments_shown_only_in_their_language():
-    script = "#!/usr/bin/env bash\n# ja: ロードバランサーを作る\n# en: Create the load balancer\n  # ja: 字下げ\naws elbv2 create-load-balancer --name aws-hands-on\n"
+    script = (
+        "#!/usr/bin/env bash\n# ja: ロードバランサーを作る\n# en: Create the load balancer\n  # ja: 字下げ\n"
+        "aws elbv2 create-load-balancer --name aws-hands-on\n"
+    )
     ja = cli_for_language(script, "ja")
     en = cli_for_language(script, "en")
     assert "# ロードバランサーを作る" in ja and "Create the load balancer" not in ja
