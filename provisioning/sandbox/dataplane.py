@@ -7,6 +7,8 @@ from that account's resources only.
 - `GET <path>` with `Host: <ALB DNS name>` -> the response the ALB would give (the app's page, or 502/503/504 with
   an ALB body). When a real client would get no response at all, the reply carries `X-Sandbox-Outcome: timeout`,
   `refused` or `nxdomain` instead, which the probe client turns into the matching connection error.
+- `GET /` with `X-Sandbox-Probe: dns` and `Host: <name>` -> JSON list of the addresses the name resolves to for
+  that account (404 when it resolves to nothing).
 - `GET /` with `X-Sandbox-Probe: tcp`, `X-Sandbox-Address` and `X-Sandbox-Port` -> JSON `{"result": "open" |
   "refused" | "timeout"}` for a TCP connect from the internet to an instance's public address.
 
@@ -67,7 +69,15 @@ class DataPlaneHandler(BaseHTTPRequestHandler):
             self._send(200, {"Content-Type": "application/json"}, json.dumps({"result": result}))
             return
         host = self.headers.get("Host", "")
-        outcome = model.http_request(account, host, self.path)
+        if self.headers.get(PROBE_HEADER, "").lower() == "dns":
+            addresses = model.resolve(account, host)
+            self._send(200 if addresses else 404, {"Content-Type": "application/json"}, json.dumps(addresses))
+            return
+        try:
+            port = int(self.headers.get("X-Sandbox-Port", "80"))
+        except ValueError:
+            port = 80
+        outcome = model.http_request(account, host, self.path, port=port)
         if outcome.kind != "response":
             self._send(
                 599,

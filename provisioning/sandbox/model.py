@@ -133,15 +133,6 @@ def _group(ec2_backend: Any, group_id: str) -> Any:
     return None
 
 
-def _covers_port(perm: dict[str, Any], port: int) -> bool:
-    proto = str(perm.get("IpProtocol", "")).lower()
-    if proto in ("-1", "all"):
-        return True
-    if proto not in ("tcp", "6"):
-        return False
-    return int(perm.get("FromPort", -1)) <= port <= int(perm.get("ToPort", -1))
-
-
 def allows(
     perms: list[dict[str, Any]],
     port: int,
@@ -151,21 +142,21 @@ def allows(
     from_anywhere: bool = False,
 ) -> bool:
     """Whether TCP `port` is let in from any of the groups, from a range overlapping any of the networks, or
-    (from_anywhere) from a range open to everyone (/0, IPv4 or IPv6)."""
+    (from_anywhere) from a range open to everyone. Rule reading is the engine's one helper (checks.sg_rules)."""
+    from provisioning.checks.sg_rules import grants_for_port
+
     groups = set(from_groups)
     networks = [ipaddress.ip_network(n, strict=False) for n in from_networks]
-    for perm in perms:
-        if not _covers_port(perm, port):
-            continue
-        if groups and any(pair.get("GroupId") in groups for pair in perm.get("UserIdGroupPairs", [])):
+    for grant in grants_for_port([{"GroupId": "-", "IpPermissions": perms}], port):
+        if grant.source_kind == "sg" and grant.source in groups:
             return True
-        cidrs = [r["CidrIp"] for r in perm.get("IpRanges", [])] + [r["CidrIpv6"] for r in perm.get("Ipv6Ranges", [])]
-        for cidr in cidrs:
-            net = ipaddress.ip_network(cidr, strict=False)
-            if from_anywhere and net.prefixlen == 0:
-                return True
-            if any(net.version == n.version and net.overlaps(n) for n in networks):
-                return True
+        if grant.source_kind not in ("cidr4", "cidr6"):
+            continue
+        if from_anywhere and grant.is_world:
+            return True
+        net = ipaddress.ip_network(grant.source, strict=False)
+        if any(net.version == n.version and net.overlaps(n) for n in networks):
+            return True
     return False
 
 
@@ -303,6 +294,16 @@ def _find_alb(account: str, host: str) -> tuple[Any, Any] | None:
             if lb.dns_name.lower() == host and lb.type == "application":
                 return backend, lb
     return None
+
+
+def resolve(account: str, host: str) -> list[str]:
+    """The addresses an ALB DNS name of `account` resolves to: stand-ins, as the data plane answers for them."""
+    found = _find_alb(account, host)
+    if found is None:
+        return []
+    _, lb = found
+    # One address per enabled AZ, like an ALB; documentation addresses, never routed anywhere.
+    return [f"192.0.2.{10 + i}" for i in range(max(1, len(lb.subnets)))]
 
 
 def _alb_error(status: int, detail: str) -> HttpOutcome:
