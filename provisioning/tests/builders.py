@@ -140,9 +140,7 @@ def build_step5_state(session: boto3.Session, *, region: str = "ap-northeast-1",
         InstanceType="t2.micro",
         SecurityGroupIds=[ec2_sg],
         SubnetId=next(iter(by_az.values())),
-        TagSpecifications=[
-            {"ResourceType": "instance", "Tags": [{"Key": "CodeDeploy", "Value": "aws-hands-on"}]}
-        ],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "CodeDeploy", "Value": "aws-hands-on"}]}],
     )["Instances"][0]["InstanceId"]
     state = {"vpc": vpc, "alb_sg": alb_sg, "ec2_sg": ec2_sg, "instance": instance}
     if not complete:
