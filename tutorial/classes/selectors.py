@@ -315,7 +315,7 @@ def class_dashboard(
             row_state = DONE
         elif stuck:
             row_state = STUCK
-        elif not runs:
+        elif not runs and enrollment.active_run_id is None:
             row_state = NOT_STARTED
         else:
             row_state = IN_PROGRESS

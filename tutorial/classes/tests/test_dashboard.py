@@ -1,0 +1,197 @@
+"""The dashboard selector: cells, summary, stuck rules, filters, sorting, and a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from provisioning.steps import STEP5_CHECK_IDS, STEP5_SECTIONS
+
+from ..selectors import DONE, IN_PROGRESS, NOT_STARTED, STUCK, class_dashboard
+from .factories import ALL_PASS, make_learners, make_run, statuses
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(dashboard, username):
+    return next(r for r in dashboard.rows if r.username == username)
+
+
+def test_columns_follow_the_step_catalog(classroom):
+    dashboard = class_dashboard(classroom=classroom)
+    assert [s.slug for s in dashboard.columns] == list(STEP5_SECTIONS)
+    assert [c.id for s in dashboard.columns for c in s.checks] == list(STEP5_CHECK_IDS)
+
+
+def test_cells_show_the_latest_finished_run(classroom, enrolled):
+    old = timezone.now() - timedelta(minutes=5)
+    make_run(enrolled, statuses(1, fail="alb.exists"), at=old)
+    latest = make_run(enrolled, statuses(2, fail="alb.internet_facing"))
+    row = _row(class_dashboard(classroom=classroom), "student")
+    cells = {c.check_id: c for c in row.cells}
+    assert cells["alb.exists"].status == "pass"
+    assert cells["alb.internet_facing"].status == "fail"
+    assert cells["alb.exists"].at == latest.finished_at
+    assert row.last_checked_at == latest.finished_at
+    assert row.done_count == 1  # before-you-start
+    assert row.state == IN_PROGRESS
+
+
+def test_an_active_run_marks_the_row_as_checking(classroom, enrolled):
+    make_run(enrolled, statuses(1), state="queued")
+    row = _row(class_dashboard(classroom=classroom), "student")
+    assert row.checking and row.state == IN_PROGRESS
+
+
+def test_not_started_and_done(classroom, enrolled, other_student):
+    from ..models import Enrollment
+
+    Enrollment.objects.create(classroom=classroom, user=other_student)
+    make_run(enrolled, ALL_PASS)
+    dashboard = class_dashboard(classroom=classroom)
+    done = _row(dashboard, "student")
+    assert done.state == DONE and done.completed_at is not None
+    assert _row(dashboard, "other_student").state == NOT_STARTED
+    assert dashboard.counts == {STUCK: 0, IN_PROGRESS: 0, DONE: 1, NOT_STARTED: 1}
+
+
+def test_stuck_when_the_same_check_fails_three_runs_in_a_row(classroom, enrolled):
+    now = timezone.now()
+    for minutes in (3, 2, 1):
+        make_run(enrolled, statuses(2, fail="alb.three_azs"), at=now - timedelta(minutes=minutes))
+    row = _row(class_dashboard(classroom=classroom, now=now), "student")
+    assert row.state == STUCK
+    reason = row.stuck[0]
+    assert reason.kind == "repeated" and reason.check_ids == ["alb.three_azs"] and reason.section == "create-alb"
+
+
+def test_not_stuck_when_the_failing_check_changes(classroom, enrolled):
+    now = timezone.now()
+    make_run(enrolled, statuses(2, fail="alb.three_azs"), at=now - timedelta(minutes=3))
+    make_run(enrolled, statuses(2, fail="alb.three_azs"), at=now - timedelta(minutes=2))
+    make_run(enrolled, statuses(3, fail="alb.active"), at=now - timedelta(minutes=1))
+    assert _row(class_dashboard(classroom=classroom, now=now), "student").state == IN_PROGRESS
+
+
+@override_settings(CLASSES_STUCK_AFTER_MINUTES=15)
+def test_stuck_after_no_progress_while_failing(classroom, enrolled):
+    start = timezone.now()
+    make_run(enrolled, statuses(1, fail="alb.exists"), at=start)
+    assert _row(class_dashboard(classroom=classroom, now=start + timedelta(minutes=14)), "student").state != STUCK
+    row = _row(class_dashboard(classroom=classroom, now=start + timedelta(minutes=16)), "student")
+    assert row.state == STUCK
+    assert row.stuck[0].kind == "no_progress"
+    assert row.stuck[0].check_ids == ["alb.exists"] and row.stuck[0].section == "create-alb"
+
+
+@override_settings(CLASSES_STUCK_AFTER_MINUTES=15)
+def test_a_completed_section_resets_the_no_progress_clock(classroom, enrolled):
+    start = timezone.now()
+    make_run(enrolled, statuses(0, fail="prereq.instance_running"), at=start)
+    make_run(enrolled, statuses(1, fail="alb.exists"), at=start + timedelta(minutes=10))  # section 1 completed
+    row = _row(class_dashboard(classroom=classroom, now=start + timedelta(minutes=20)), "student")
+    assert row.state != STUCK
+
+
+def test_summary_counts_done_and_failing_checks(classroom):
+    users = make_learners(classroom, 4)
+    make_run(users[0], ALL_PASS)
+    make_run(users[1], statuses(1, fail="alb.exists"))
+    make_run(users[2], statuses(1, fail="alb.exists"))
+    make_run(users[3], statuses(2, fail="alb.internet_facing"))
+    summary = {s.slug: s for s in class_dashboard(classroom=classroom).summary}
+    assert summary["before-you-start"].done == 4
+    assert summary["create-alb"].done == 1
+    failing = [(f.check_id, f.count) for f in summary["create-alb"].failing]
+    assert failing == [("alb.exists", 2), ("alb.internet_facing", 1)]
+
+
+def test_filter_and_sort(classroom):
+    users = make_learners(classroom, 3)
+    make_run(users[0], ALL_PASS)
+    make_run(users[1], statuses(1, fail="alb.exists"))
+    assert [r.username for r in class_dashboard(classroom=classroom, state=DONE).rows] == ["learner000"]
+    assert [r.username for r in class_dashboard(classroom=classroom, state=NOT_STARTED).rows] == ["learner002"]
+    by_progress = [r.username for r in class_dashboard(classroom=classroom, sort="-progress").rows]
+    assert by_progress == ["learner000", "learner001", "learner002"]
+    by_name_desc = [r.username for r in class_dashboard(classroom=classroom, sort="-name").rows]
+    assert by_name_desc == ["learner002", "learner001", "learner000"]
+
+
+def test_removed_students_leave_the_dashboard(classroom, enrolled):
+    from ..services import enrollment_remove
+
+    make_run(enrolled, ALL_PASS)
+    enrollment_remove(classroom=classroom, user_id=enrolled.pk)
+    assert class_dashboard(classroom=classroom).rows == []
+
+
+def test_a_student_without_a_connection_is_shown_as_not_connected(classroom, enrolled):
+    row = _row(class_dashboard(classroom=classroom), "student")
+    assert row.connection_kind is None
+
+
+def _class_of(classroom, n):
+    users = make_learners(classroom, n)
+    now = timezone.now()
+    for i, user in enumerate(users):
+        # Several runs each, so "latest run" really has to choose.
+        make_run(user, statuses(1, fail="alb.exists"), at=now - timedelta(minutes=3))
+        make_run(user, statuses(i % 10, fail=None if i % 3 else "alb.active"), at=now - timedelta(minutes=1))
+    return users
+
+
+DASHBOARD_QUERIES = 4  # enrollments (+users, connections, active/first run), latest runs (window), results, progress
+
+
+@pytest.mark.parametrize("size", [5, 300])
+def test_dashboard_queries_do_not_grow_with_the_class(classroom, size, django_assert_num_queries):
+    _class_of(classroom, size)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        dashboard = class_dashboard(classroom=classroom)
+    assert len(dashboard.rows) == size
+    assert all(len(r.cells) == len(STEP5_CHECK_IDS) for r in dashboard.rows)
+
+
+@pytest.mark.parametrize("size", [5, 300])
+def test_dashboard_page_queries_do_not_grow_with_the_class(
+    classroom, instructor_client, size, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    _class_of(classroom, size)
+    url = reverse("classes:grid", args=[classroom.pk])
+    instructor_client.get(url)  # warm the session and content caches
+    # session, user, permissions (user + group), classroom + the dashboard's four
+    with django_assert_num_queries(5 + DASHBOARD_QUERIES):
+        response = instructor_client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('data-student="learner') == size
+
+
+def test_full_dashboard_page_queries_are_the_same_for_5_and_300(classroom, instructor, client):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from ..services import classroom_create
+
+    big = classroom_create(instructor=instructor, name="big", tutorial="aws-hands-on", region="ap-northeast-1")
+    _class_of(classroom, 5)
+    users = make_learners(big, 300, prefix="big")
+    for user in users:
+        make_run(user, statuses(3, fail="alb.active"))
+    assert get_user_model().objects.count() == 306
+    client.force_login(instructor)
+    counts = []
+    for c in (classroom, big):
+        url = reverse("classes:dashboard", args=[c.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
