@@ -467,12 +467,24 @@ def _billable_from_run(run: Run | None, statuses: dict[str, str]) -> list[dict]:
     out = []
     if statuses.get("alb.exists") == "pass":
         alb = arch.get("alb") or arch.get("load_balancer") or {}
-        name = alb.get("name") if isinstance(alb, dict) else None
-        out.append({"type": "elbv2:loadbalancer", "id": name or "aws-hands-on"})
+        alb = alb if isinstance(alb, dict) else {}
+        name = alb.get("name") or alb.get("LoadBalancerName") or "aws-hands-on"
+        out.append({"type": "load-balancer", "id": alb.get("arn") or name, "name": name})
     if statuses.get("prereq.instance_running") == "pass":
         inst = arch.get("instance") or {}
-        iid = inst.get("id") or inst.get("instance_id") if isinstance(inst, dict) else None
-        out.append({"type": "ec2:instance", "id": iid or "CodeDeploy=aws-hands-on"})
+        inst = inst if isinstance(inst, dict) else {}
+        iid = inst.get("id") or inst.get("instance_id") or inst.get("InstanceId") or "CodeDeploy=aws-hands-on"
+        out.append({"type": "instance", "id": iid})
+    return out
+
+
+def _billable_items(items: list) -> list[dict]:
+    """Teardown's `billable_left` entries ({type, id, name?, ...}) with a `label` for display."""
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):
+            label = str(item.get("name") or item.get("id") or "")
+            out.append({"type": str(item.get("type", "")), "id": str(item.get("id", "")), "label": label})
     return out
 
 
@@ -489,9 +501,9 @@ def learner_billable_resources(*, user, tutorial: str) -> list[dict]:
     )
     run = Run.objects.filter(user=user, tutorial=tutorial, state=Run.State.DONE).order_by("-created_at", "-id").first()
     if job is not None and (run is None or job.created_at >= run.created_at):
-        return list(job.billable_left or [])
+        return _billable_items(job.billable_left)
     statuses = dict(run.results.values_list("check_id", "status")) if run else {}
-    return _billable_from_run(run, statuses)
+    return _billable_items(_billable_from_run(run, statuses))
 
 
 def learner_cleanup_banners(*, user) -> list[CleanupBanner]:
