@@ -1,7 +1,19 @@
+"""The learner's side: accounts, connections, runs, results, progress, recipe jobs."""
+
 from django.apps import AppConfig
+from django.conf import settings
+
+# How often beat marks runs whose worker died as `error` (seconds). Pages also do it lazily.
+EXPIRE_STALE_EVERY = 60
 
 
 class LearningConfig(AppConfig):
     name = "tutorial.learning"
     label = "learning"
     verbose_name = "Learning"
+
+    def ready(self) -> None:
+        # Celery reads the same dict (config_from_object is lazy); an entry of this name in settings wins.
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "learning-expire-stale", {"task": "learning.expire_stale", "schedule": float(EXPIRE_STALE_EVERY)}
+        )

@@ -32,6 +32,15 @@ class Connection(models.Model):
     def __str__(self) -> str:  # never includes a secret
         return f"{self.user} {self.kind} {self.account_id or self.sandbox_account or ''}".strip()
 
+    @property
+    def is_connected(self) -> bool:
+        """A connection counts once it was validated (the row may exist earlier to hold the ExternalId)."""
+        return self.validated_at is not None
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.kind == self.Kind.SANDBOX
+
 
 class Run(models.Model):
     """One verification of one step for one learner."""
@@ -61,6 +70,8 @@ class Run(models.Model):
     transient = models.BooleanField(default=False)  # some check said "still settling": re-check with backoff
     recheck_count = models.PositiveSmallIntegerField(default=0)
     celery_task_id = models.CharField(max_length=64, blank=True)
+    # When the worker should pick it up (a re-check waits with backoff); staleness is measured from here.
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -75,6 +86,10 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.tutorial}/{self.step} {self.state}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
 
 
 class Result(models.Model):
@@ -134,8 +149,27 @@ class RecipeJob(models.Model):
     steps = models.JSONField(default=list, blank=True)
     billable_left = models.JSONField(default=list, blank=True)
     error_message = models.TextField(blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "tutorial", "step"],
+                condition=Q(state__in=["queued", "running"]),
+                name="one_active_recipe_job_per_step",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"recipe job {self.pk} {self.recipe} {self.state}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES

@@ -2,18 +2,281 @@
 
 The reading pages (tutorial/views.py) merge these into their context, so the learning side can add the
 checkpoint controls, progress and the architecture picture without the reading side knowing about runs.
+Every read takes the user and filters by it: there is no way to ask for someone else's run here.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404
+from django.utils.translation import get_language
+
+from .models import Connection, RecipeJob, Result, Run, SectionProgress
+
+logger = logging.getLogger(__name__)
+
+COMPLETE, FAILING, NOT_STARTED = "complete", "failing", "not_started"
+BROKER_CHECK_CACHE_SECONDS = 10
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
+
+
+# --- one result, in the page's language ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultView:
+    check_id: str
+    section: str
+    status: str
+    message: str
+    hint: str
+    evidence: dict
+    transient: bool
+
+
+def result_view(result: Result, lang: str | None = None) -> ResultView:
+    """The one place a stored result becomes text in a language (falls back to the other language)."""
+    lang = lang or _lang()
+    other = "en" if lang == "ja" else "ja"
+    return ResultView(
+        check_id=result.check_id,
+        section=result.section,
+        status=result.status,
+        message=getattr(result, f"message_{lang}") or getattr(result, f"message_{other}"),
+        hint=getattr(result, f"hint_{lang}") or getattr(result, f"hint_{other}"),
+        evidence=result.evidence or {},
+        transient=result.transient,
+    )
+
+
+# --- the step page ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionPanel:
+    """Everything one checkpoint panel shows."""
+
+    slug: str
+    results: dict[str, ResultView]
+    state: str  # complete | failing | not_started
+    change: str
+
+
+@dataclass
+class StepLearning:
+    """The learner's side of a step page (as `learning` in the template context)."""
+
+    tutorial: str
+    step: str
+    authenticated: bool = False
+    connection: Connection | None = None
+    active_run: Run | None = None
+    last_run: Run | None = None  # the latest finished run (done or error)
+    last_done_run: Run | None = None  # the latest run with results
+    results: dict[str, ResultView] = field(default_factory=dict)
+    progress: dict[str, SectionProgress] = field(default_factory=dict)
+    recipe_job: RecipeJob | None = None
+    recipe_allowed: bool = False
+    recipe_reason: str = ""
+    checking_available: bool = True
+    sections: tuple[str, ...] = ()
+    lang: str = "ja"
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.connection and self.connection.is_connected)
+
+    @property
+    def step_state(self) -> str:
+        return step_state([self.section_state(s) for s in self.sections])
+
+    def section_state(self, slug: str) -> str:
+        progress = self.progress.get(slug)
+        if progress is None:
+            return NOT_STARTED
+        return COMPLETE if progress.complete else FAILING
+
+    @cached_property
+    def diagram(self):
+        """The architecture picture of the latest run with results (empty boxes before the first run)."""
+        from .architecture import architecture_diagram
+
+        run = self.last_done_run
+        statuses = {cid: r.status for cid, r in self.results.items()}
+        return architecture_diagram(architecture=run.architecture if run else None, statuses=statuses)
+
+    def panel(self, slug: str) -> SectionPanel:
+        progress = self.progress.get(slug)
+        change = ""
+        if progress is not None:
+            change = progress.change_en if self.lang == "en" else progress.change_ja
+        return SectionPanel(
+            slug=slug,
+            results={cid: r for cid, r in self.results.items() if r.section == slug},
+            state=self.section_state(slug),
+            change=change,
+        )
+
+
+def step_state(section_states: list[str]) -> str:
+    """A step is complete when all its sections are; failing when any was checked; else not started."""
+    if section_states and all(s == COMPLETE for s in section_states):
+        return COMPLETE
+    if any(s != NOT_STARTED for s in section_states):
+        return FAILING
+    return NOT_STARTED
+
+
+def checking_available() -> bool:
+    """Whether the task queue answers (cached briefly, so a page render costs at most one quick connect)."""
+    cached = cache.get("learning:broker-ok")
+    if cached is not None:
+        return bool(cached)
+    from config.celery import app
+
+    ok = True
+    started = time.monotonic()
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
+    except Exception as exc:
+        logger.warning("task queue unavailable: %s", type(exc).__name__)
+        ok = False
+    logger.debug("broker check took %.0f ms", (time.monotonic() - started) * 1000)
+    cache.set("learning:broker-ok", ok, BROKER_CHECK_CACHE_SECONDS)
+    return ok
+
+
+def _step_sections(tutorial: str, step: str) -> tuple[str, ...]:
+    from provisioning.steps import get_step
+
+    try:
+        return tuple(get_step(tutorial, step).sections)
+    except LookupError:
+        return ()
+
+
+def step_learning(*, user, tutorial: str, step: str) -> StepLearning:
+    """The learner's runs, results, progress, connection and recipe job for one step (a constant number of queries)."""
+    lang = _lang()
+    learning = StepLearning(tutorial=tutorial, step=step, sections=_step_sections(tutorial, step), lang=lang)
+    if not getattr(user, "is_authenticated", False):
+        return learning
+    from .services import recipe_permission
+
+    learning.authenticated = True
+    learning.connection = Connection.objects.filter(user=user).first()
+    # The newest few runs are enough to find the active one, the latest finished one and the latest done one.
+    recent = list(Run.objects.filter(user=user, tutorial=tutorial, step=step).order_by("-created_at", "-id")[:20])
+    learning.active_run = next((r for r in recent if r.is_active), None)
+    learning.last_run = next((r for r in recent if not r.is_active), None)
+    learning.last_done_run = next((r for r in recent if r.state == Run.State.DONE), None)
+    if learning.last_done_run is None and recent:
+        learning.last_done_run = (
+            Run.objects.filter(user=user, tutorial=tutorial, step=step, state=Run.State.DONE)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    if learning.last_done_run is not None:
+        learning.results = {r.check_id: result_view(r, lang) for r in Result.objects.filter(run=learning.last_done_run)}
+    learning.progress = {p.section: p for p in SectionProgress.objects.filter(user=user, tutorial=tutorial, step=step)}
+    learning.recipe_job = RecipeJob.objects.filter(user=user, tutorial=tutorial, step=step).first()
+    learning.recipe_allowed, learning.recipe_reason = recipe_permission(user=user, connection=learning.connection)
+    learning.checking_available = checking_available()
+    return learning
 
 
 def step_page_context(*, user, tutorial: str, step: str) -> dict[str, Any]:
     """Extra context for a step page: the learner's latest run, results per section, progress, connection."""
-    return {}
+    learning = step_learning(user=user, tutorial=tutorial, step=step)
+    return {"learning": learning}
+
+
+# --- the overview ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class StepProgressView:
+    step: str
+    state: str
+    sections: dict[str, str]  # slug -> state
+    changes: dict[str, str]  # slug -> what changed in the latest run, in the page's language
 
 
 def overview_page_context(*, user, tutorial: str) -> dict[str, Any]:
-    """Extra context for a tutorial overview: each step's and section's state for this learner."""
-    return {}
+    """Extra context for a tutorial overview: each step's and section's state for this learner.
+
+    `learning_progress` maps step slug -> StepProgressView (use the `step_progress` / `section_state` filters of
+    the `learning` template library to read it by slug).
+    """
+    from provisioning.steps import STEPS
+
+    if not getattr(user, "is_authenticated", False):
+        return {"learning_progress": {}}
+    lang = _lang()
+    rows: dict[str, dict[str, SectionProgress]] = {}
+    for p in SectionProgress.objects.filter(user=user, tutorial=tutorial):
+        rows.setdefault(p.step, {})[p.section] = p
+    out: dict[str, StepProgressView] = {}
+    for (t, step_slug), spec in STEPS.items():
+        if t != tutorial:
+            continue
+        stored = rows.get(step_slug, {})
+        sections = {
+            slug: (COMPLETE if stored[slug].complete else FAILING) if slug in stored else NOT_STARTED
+            for slug in spec.sections
+        }
+        changes = {slug: (p.change_en if lang == "en" else p.change_ja) for slug, p in stored.items() if p.change_ja}
+        out[step_slug] = StepProgressView(
+            step=step_slug, state=step_state(list(sections.values())), sections=sections, changes=changes
+        )
+    return {"learning_progress": out}
+
+
+# --- runs and jobs, for their owner only -------------------------------------------------------------------------
+
+
+def run_get_for_user(*, user, run_id: int) -> Run:
+    """The run if `user` owns it, else Http404 (never reveal that someone else's run exists)."""
+    run = Run.objects.filter(pk=run_id, user=user).first()
+    if run is None:
+        raise Http404("no such run")
+    return run
+
+
+def recipe_job_get_for_user(*, user, job_id: int) -> RecipeJob:
+    job = RecipeJob.objects.filter(pk=job_id, user=user).first()
+    if job is None:
+        raise Http404("no such job")
+    return job
+
+
+@dataclass
+class RunSummary:
+    run: Run
+    counts: dict[str, int]
+
+
+def run_history(*, user, tutorial: str, step: str, limit: int = 50) -> list[RunSummary]:
+    """The learner's runs of one step, newest first, with pass/fail/error/skipped counts (two queries)."""
+    from django.db.models import Count
+
+    runs = list(Run.objects.filter(user=user, tutorial=tutorial, step=step).order_by("-created_at", "-id")[:limit])
+    counts: dict[int, dict[str, int]] = {r.pk: {} for r in runs}
+    for row in Result.objects.filter(run__in=[r.pk for r in runs]).values("run_id", "status").annotate(n=Count("id")):
+        counts[row["run_id"]][row["status"]] = row["n"]
+    return [RunSummary(run=r, counts=counts[r.pk]) for r in runs]
+
+
+def run_results(*, run: Run) -> list[ResultView]:
+    lang = _lang()
+    return [result_view(r, lang) for r in run.results.all().order_by("id")]

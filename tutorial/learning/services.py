@@ -1,14 +1,511 @@
-"""Writes for the learner's side: starting runs and recipe jobs, storing what the worker returns."""
+"""Writes for the learner's side: starting runs and recipe jobs, storing what the worker returns, progress.
+
+HackSoft style: keyword-only `<entity>_<action>` functions. The Celery tasks (tasks.py) only call `run_execute`
+and `recipe_execute`; the views only call the `*_start` functions. Connection services live in connections.py.
+"""
 
 from __future__ import annotations
 
-from .models import Run
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .connections import connection_spec
+from .models import Connection, RecipeJob, Result, Run, SectionProgress
+
+logger = logging.getLogger(__name__)
+
+# Transient states (ALB provisioning, target `initial`, DNS not yet) are re-checked by themselves with backoff:
+# 5+10+20+40+60+60 s, a little over three minutes, then the result stands.
+RECHECK_DELAYS: tuple[int, ...] = (5, 10, 20, 40, 60, 60)
+# A run still queued/running this long after it was due has lost its worker (on top of the task's hard limit).
+STALE_MARGIN = timedelta(seconds=30)
+RECIPE_TIME_LIMIT = 600  # seconds; recipes create and delete real resources and wait for them
+RECIPES = ("prerequisites", "solve", "teardown")
+
+STATUS_WORDS = {
+    "pass": {"ja": "合格", "en": "pass"},
+    "fail": {"ja": "不合格", "en": "fail"},
+    "error": {"ja": "確認できず", "en": "could not check"},
+    "skipped": {"ja": "スキップ", "en": "skipped"},
+    None: {"ja": "未確認", "en": "not checked"},
+}
+
+
+class CheckingUnavailable(Exception):
+    """The broker cannot be reached: checking is unavailable right now (not the learner's failure)."""
+
+
+class NotConnected(Exception):
+    """The learner has not connected AWS (or the sandbox) yet."""
+
+
+class ProvisioningNotAllowed(Exception):
+    """A recipe may not run on this connection (real AWS without the class's permission or the opt-in policy)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- enqueueing ------------------------------------------------------------------------------------------------
+
+
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    from kombu.exceptions import OperationalError
+
+    errors: list[type[BaseException]] = [OperationalError, ConnectionError, OSError, TimeoutError]
+    try:
+        import redis.exceptions
+
+        errors.append(redis.exceptions.ConnectionError)
+    except ImportError:  # pragma: no cover - redis is a dependency
+        pass
+    return tuple(errors)
+
+
+def _publish(task_name: str, job_id: int, *, countdown: int | None = None) -> str:
+    """Send one message to the broker, failing fast (no publish retries) when it is down."""
+    from . import tasks
+
+    task = {"verify": tasks.verify, "provision": tasks.provision}[task_name]
+    result = task.apply_async(args=[job_id], countdown=countdown, retry=False)
+    return str(result.id)
+
+
+def _enqueue_run(run_id: int, *, countdown: int | None = None) -> None:
+    try:
+        task_id = _publish("verify", run_id, countdown=countdown)
+    except _broker_errors() as exc:
+        logger.warning("broker unavailable, run %s not queued: %s", run_id, type(exc).__name__)
+        Run.objects.filter(pk=run_id, state__in=Run.ACTIVE_STATES).update(
+            state=Run.State.ERROR,
+            error_code="queue_unavailable",
+            error_message="the task queue could not be reached",
+            finished_at=timezone.now(),
+        )
+        raise CheckingUnavailable from None
+    Run.objects.filter(pk=run_id).update(celery_task_id=task_id)
+
+
+def _enqueue_job(job_id: int) -> None:
+    try:
+        task_id = _publish("provision", job_id)
+    except _broker_errors() as exc:
+        logger.warning("broker unavailable, recipe job %s not queued: %s", job_id, type(exc).__name__)
+        RecipeJob.objects.filter(pk=job_id, state__in=RecipeJob.ACTIVE_STATES).update(
+            state=RecipeJob.State.ERROR,
+            error_code="queue_unavailable",
+            error_message="the task queue could not be reached",
+            finished_at=timezone.now(),
+        )
+        raise CheckingUnavailable from None
+    RecipeJob.objects.filter(pk=job_id).update(celery_task_id=task_id)
+
+
+# --- runs ------------------------------------------------------------------------------------------------------
+
+
+def _stale_cutoff(now, limit_seconds: int):
+    return now - timedelta(seconds=limit_seconds) - STALE_MARGIN
+
+
+def run_expire_stale(*, user=None, now=None) -> int:
+    """Mark runs whose worker died (queued/running past the time limit) as error "worker_lost". Returns how many."""
+    now = now or timezone.now()
+    cutoff = _stale_cutoff(now, settings.CELERY_TASK_TIME_LIMIT)
+    stale = Q(state=Run.State.RUNNING, started_at__lt=cutoff) | Q(
+        Q(due_at__lt=cutoff) | Q(due_at__isnull=True, created_at__lt=cutoff), state=Run.State.QUEUED
+    )
+    runs = Run.objects.filter(stale)
+    if user is not None:
+        runs = runs.filter(user=user)
+    count = runs.update(
+        state=Run.State.ERROR,
+        error_code="worker_lost",
+        error_message="the worker did not finish this run in time",
+        finished_at=now,
+    )
+    job_cutoff = _stale_cutoff(now, RECIPE_TIME_LIMIT)
+    jobs = RecipeJob.objects.filter(
+        Q(state=RecipeJob.State.RUNNING, started_at__lt=job_cutoff)
+        | Q(state=RecipeJob.State.QUEUED, created_at__lt=job_cutoff)
+    )
+    if user is not None:
+        jobs = jobs.filter(user=user)
+    count += jobs.update(
+        state=RecipeJob.State.ERROR,
+        error_code="worker_lost",
+        error_message="the worker did not finish this job in time",
+        finished_at=now,
+    )
+    return count
+
+
+def _get_connection(user) -> Connection:
+    connection = Connection.objects.filter(user=user).first()
+    if connection is None or not connection.is_connected:
+        raise NotConnected
+    return connection
 
 
 def run_start(*, user, tutorial: str, step: str, section: str = "", trigger: str = "learner") -> Run:
     """Queue a verification of `step` for `user` (one active run per learner and step; a burst makes one run).
 
     Returns the active run (the existing one if a run is already queued or running).
-    Raises `CheckingUnavailable` when the broker cannot be reached.
+    Raises `CheckingUnavailable` when the broker cannot be reached, `NotConnected` without a connection,
+    LookupError for a step the engine does not know.
     """
-    raise NotImplementedError
+    from provisioning.steps import get_step
+
+    get_step(tutorial, step)
+    run_expire_stale(user=user)
+    _get_connection(user)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(
+                user=user, tutorial=tutorial, step=step, section=section, trigger=trigger, due_at=now
+            )
+    except IntegrityError:
+        existing = Run.objects.filter(user=user, tutorial=tutorial, step=step, state__in=Run.ACTIVE_STATES).first()
+        if existing is None:  # it finished between our insert and this read: try once more
+            return run_start(user=user, tutorial=tutorial, step=step, section=section, trigger=trigger)
+        if existing.state == Run.State.QUEUED and existing.trigger == "recheck" and trigger != "recheck":
+            # The learner pressed "check" while an automatic re-check waits out its backoff: run it now.
+            # The delayed message will find it finished and do nothing (run_execute is idempotent).
+            Run.objects.filter(pk=existing.pk).update(due_at=now, section=section or existing.section)
+            existing.refresh_from_db()
+            transaction.on_commit(lambda: _enqueue_run(existing.pk))
+        return existing
+    transaction.on_commit(lambda: _enqueue_run(run.pk))
+    return run
+
+
+def _step_params(tutorial: str, region: str) -> Any:
+    """The content pack's parameters for the tutorial, with the connection's region."""
+    try:
+        from tutorial.content import get_tutorial
+
+        pack = get_tutorial(tutorial)
+    except Exception:  # the content is the reading side's; the engine's defaults are the seed's names
+        logger.exception("could not load the tutorial pack %s; using default parameters", tutorial)
+        return None
+    params = getattr(pack, "parameters", None)
+    if params is not None and dataclasses.is_dataclass(params) and hasattr(params, "region"):
+        params = dataclasses.replace(params, region=region)
+    return params
+
+
+def _verify(spec, *, tutorial: str, step: str, params):
+    from provisioning.verify import verify_step
+
+    return verify_step(spec, tutorial=tutorial, step=step, params=params)
+
+
+def _finish_error(run: Run, code: str, message: str) -> Run:
+    run.state = Run.State.ERROR
+    run.error_code = code
+    run.error_message = message
+    run.finished_at = timezone.now()
+    run.save(update_fields=["state", "error_code", "error_message", "finished_at"])
+    return run
+
+
+def run_execute(*, run_id: int) -> Run | None:
+    """Do one run (the job the `verify` task calls). Idempotent: a finished run is left as it is."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.state in (Run.State.DONE, Run.State.ERROR):
+            return run
+        run.state = Run.State.RUNNING
+        run.started_at = timezone.now()
+        run.save(update_fields=["state", "started_at"])
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    try:
+        connection = _get_connection(run.user)
+        spec = connection_spec(connection=connection)
+        report = _verify(spec, tutorial=run.tutorial, step=run.step, params=_step_params(run.tutorial, spec.region))
+    except NotConnected:
+        return _finish_error(run, "not_connected", "no AWS connection")
+    except SoftTimeLimitExceeded:
+        return _finish_error(run, "time_limit", "the run took longer than its time limit")
+    except Exception as exc:
+        # Never log the exception message: it could quote a credential. Type and traceback lines suffice.
+        logger.error("run %s failed in the engine: %s", run.pk, type(exc).__name__)
+        return _finish_error(run, "engine_error", type(exc).__name__)
+    return run_store_report(run=run, report=report)
+
+
+def run_store_report(*, run: Run, report) -> Run:
+    """Store a RunReport: results, architecture, counts; update progress; schedule a re-check when settling."""
+    now = timezone.now()
+    transient = any(r.transient for r in report.results)
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().get(pk=run.pk)
+        if locked.state in (Run.State.DONE, Run.State.ERROR):
+            return locked  # expired as worker_lost meanwhile: the learner may already have a newer run
+        Result.objects.bulk_create(
+            [
+                Result(
+                    run=locked,
+                    check_id=r.id,
+                    section=r.section,
+                    status=r.status,
+                    message_ja=r.message.get("ja", ""),
+                    message_en=r.message.get("en", ""),
+                    hint_ja=r.hint.get("ja", ""),
+                    hint_en=r.hint.get("en", ""),
+                    evidence=r.evidence or {},
+                    transient=r.transient,
+                )
+                for r in report.results
+            ]
+        )
+        locked.state = Run.State.DONE
+        locked.finished_at = now
+        locked.duration_ms = report.duration_ms
+        locked.aws_api_calls = report.aws_api_calls
+        locked.architecture = report.architecture or {}
+        locked.transient = transient
+        locked.save()
+        progress_update(run=locked, statuses={r.id: r.status for r in report.results})
+        if transient and locked.recheck_count < len(RECHECK_DELAYS):
+            delay = RECHECK_DELAYS[locked.recheck_count]
+            follow_up = Run.objects.create(
+                user_id=locked.user_id,
+                tutorial=locked.tutorial,
+                step=locked.step,
+                section=locked.section,
+                trigger="recheck",
+                recheck_count=locked.recheck_count + 1,
+                due_at=now + timedelta(seconds=delay),
+            )
+
+            def _enqueue_follow_up() -> None:
+                # If the broker is gone the follow-up is marked error; the learner's next press starts again.
+                with contextlib.suppress(CheckingUnavailable):
+                    _enqueue_run(follow_up.pk, countdown=delay)
+
+            transaction.on_commit(_enqueue_follow_up)
+    return locked
+
+
+# --- progress --------------------------------------------------------------------------------------------------
+
+
+def _change_text(*, section: str, was_complete: bool | None, now_complete: bool, before: dict, after: dict) -> tuple:
+    """What changed in a section between two runs, in ja and en ("" when nothing did)."""
+    changed = [cid for cid in after if before.get(cid) != after.get(cid) and before]
+    parts_ja: list[str] = []
+    parts_en: list[str] = []
+    if was_complete and not now_complete:
+        parts_ja.append("このセクションは未完了に戻りました。")
+        parts_en.append("This section is no longer complete.")
+    elif now_complete and not was_complete:
+        parts_ja.append("このセクションは完了しました。")
+        parts_en.append("This section is complete.")
+    for cid in changed:
+        old, new = STATUS_WORDS.get(before.get(cid), STATUS_WORDS[None]), STATUS_WORDS[after.get(cid)]
+        parts_ja.append(f"{cid}: {old['ja']} → {new['ja']}")
+        parts_en.append(f"{cid}: {old['en']} → {new['en']}")
+    return " ".join(parts_ja), " ".join(parts_en)
+
+
+def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgress]:
+    """Set each section's progress from a finished run: complete iff every one of its checks passed.
+
+    Progress is live: a later failing run takes a section back to not complete, and says what changed.
+    """
+    from provisioning.steps import get_step
+
+    sections = get_step(run.tutorial, run.step).sections
+    existing = {
+        p.section: p
+        for p in SectionProgress.objects.select_for_update().filter(
+            user_id=run.user_id, tutorial=run.tutorial, step=run.step
+        )
+    }
+    previous_run_ids = {p.last_run_id for p in existing.values() if p.last_run_id}
+    previous: dict[int, dict[str, str]] = {}
+    for r in Result.objects.filter(run_id__in=previous_run_ids).values("run_id", "check_id", "status"):
+        previous.setdefault(r["run_id"], {})[r["check_id"]] = r["status"]
+    now = timezone.now()
+    out: list[SectionProgress] = []
+    for slug, check_ids in sections.items():
+        after = {cid: statuses.get(cid) for cid in check_ids}
+        complete = bool(check_ids) and all(s == "pass" for s in after.values())
+        progress = existing.get(slug) or SectionProgress(
+            user_id=run.user_id, tutorial=run.tutorial, step=run.step, section=slug
+        )
+        before_all = previous.get(progress.last_run_id, {}) if progress.last_run_id else {}
+        before = {cid: before_all[cid] for cid in check_ids if cid in before_all}
+        was = progress.complete if progress.pk else None
+        change_ja, change_en = _change_text(
+            section=slug, was_complete=was, now_complete=complete, before=before, after=after
+        )
+        progress.change_ja, progress.change_en = change_ja, change_en
+        if complete and not progress.complete:
+            progress.completed_at = now
+        if not complete:
+            progress.completed_at = None
+        progress.complete = complete
+        progress.last_run = run
+        progress.save()
+        out.append(progress)
+    return out
+
+
+# --- recipes ---------------------------------------------------------------------------------------------------
+
+
+def learner_may_provision_real_aws(user) -> bool:
+    """Whether one of the learner's classes allows "do it for me" on real AWS (classes app; False without it)."""
+    try:
+        from tutorial.classes.selectors import learner_may_provision_real_aws as _may
+    except (ImportError, AttributeError):
+        return False
+    try:
+        return bool(_may(user))
+    except AttributeError:
+        return False
+
+
+def recipe_permission(*, user, connection: Connection | None) -> tuple[bool, str]:
+    """(allowed, reason code) for running recipes: sandbox always; real AWS with class permission + opt-in role."""
+    if connection is None or not connection.is_connected:
+        return False, "not_connected"
+    if connection.is_sandbox:
+        return True, ""
+    if not learner_may_provision_real_aws(user):
+        return False, "class_forbids"
+    if not connection.allows_provisioning:
+        return False, "no_opt_in_policy"
+    return True, ""
+
+
+def recipe_start(*, user, tutorial: str, step: str, recipe: str, section: str = "") -> RecipeJob:
+    """Queue a provisioning recipe (one active job per learner and step; a burst makes one job)."""
+    from provisioning.steps import get_step
+
+    if recipe not in RECIPES:
+        raise LookupError(f"unknown recipe: {recipe}")
+    step_spec = get_step(tutorial, step)
+    if section and section not in step_spec.sections:
+        raise LookupError(f"unknown section: {section}")
+    run_expire_stale(user=user)
+    connection = _get_connection(user)
+    allowed, reason = recipe_permission(user=user, connection=connection)
+    if not allowed:
+        raise ProvisioningNotAllowed(reason)
+    try:
+        with transaction.atomic():
+            job = RecipeJob.objects.create(user=user, tutorial=tutorial, step=step, recipe=recipe, section=section)
+    except IntegrityError:
+        existing = RecipeJob.objects.filter(
+            user=user, tutorial=tutorial, step=step, state__in=RecipeJob.ACTIVE_STATES
+        ).first()
+        if existing is None:
+            return recipe_start(user=user, tutorial=tutorial, step=step, recipe=recipe, section=section)
+        return existing
+    transaction.on_commit(lambda: _enqueue_job(job.pk))
+    return job
+
+
+def _progress_percent(event: dict[str, Any]) -> int | None:
+    """A percentage from a recipe's progress event, whichever of the usual shapes it has."""
+    for key in ("percent", "progress"):
+        value = event.get(key)
+        if isinstance(value, int | float):
+            return max(0, min(100, int(value if value > 1 or key == "percent" else value * 100)))
+    done, total = event.get("done", event.get("index")), event.get("total")
+    if isinstance(done, int) and isinstance(total, int) and total > 0:
+        return max(0, min(100, int(100 * done / total)))
+    return None
+
+
+def _progress_callback(job_id: int) -> Callable[[dict], None]:
+    def on_progress(event: dict) -> None:
+        percent = _progress_percent(event or {})
+        fields: dict[str, Any] = {}
+        if percent is not None:
+            fields["progress"] = percent
+        name = (event or {}).get("step") or (event or {}).get("name")
+        if name:
+            job = RecipeJob.objects.filter(pk=job_id).only("steps").first()
+            steps = list(job.steps) if job else []
+            if not steps or steps[-1].get("name") != name:
+                steps.append({"name": str(name), "status": str(event.get("status", "running"))})
+            else:
+                steps[-1]["status"] = str(event.get("status", steps[-1].get("status", "running")))
+            fields["steps"] = steps
+        if fields:
+            RecipeJob.objects.filter(pk=job_id, state=RecipeJob.State.RUNNING).update(**fields)
+
+    return on_progress
+
+
+def _run_recipe(spec, recipe: str, *, params, section: str | None, progress: Callable[[dict], None]):
+    from provisioning.recipes import run_recipe
+
+    return run_recipe(spec, recipe, params=params, section=section, progress=progress)
+
+
+def recipe_execute(*, job_id: int) -> RecipeJob | None:
+    """Run a recipe job (the job the `provision` task calls). Idempotent like run_execute."""
+    with transaction.atomic():
+        job = RecipeJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state in (RecipeJob.State.DONE, RecipeJob.State.ERROR):
+            return job
+        job.state = RecipeJob.State.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["state", "started_at"])
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def fail(code: str, message: str) -> RecipeJob:
+        job.state, job.error_code, job.error_message = RecipeJob.State.ERROR, code, message
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error_code", "error_message", "finished_at"])
+        return job
+
+    try:
+        connection = _get_connection(job.user)
+        allowed, reason = recipe_permission(user=job.user, connection=connection)
+        if not allowed:  # the class or the role changed since the learner pressed the button
+            return fail(reason, "provisioning is not allowed on this connection")
+        spec = connection_spec(connection=connection)
+        report = _run_recipe(
+            spec,
+            job.recipe,
+            params=_step_params(job.tutorial, spec.region),
+            section=job.section or None,
+            progress=_progress_callback(job.pk),
+        )
+    except NotConnected:
+        return fail("not_connected", "no AWS connection")
+    except SoftTimeLimitExceeded:
+        return fail("time_limit", "the recipe took longer than its time limit")
+    except Exception as exc:
+        logger.error("recipe job %s failed: %s", job.pk, type(exc).__name__)
+        return fail("recipe_error", type(exc).__name__)
+    job.refresh_from_db(fields=["steps"])
+    job.steps = list(report.steps or job.steps)
+    job.billable_left = list(report.billable_left or [])
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.state = RecipeJob.State.DONE if report.ok else RecipeJob.State.ERROR
+    job.error_code = "" if report.ok else "recipe_failed"
+    job.error_message = "" if report.ok else (report.error or "")[:2000]
+    job.save()
+    return job

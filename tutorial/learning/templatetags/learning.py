@@ -1,0 +1,54 @@
+"""Template filters for the learner's side: read per-section and per-step data by slug."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def panel(learning: Any, slug: str):
+    """`learning|panel:section.slug` -> SectionPanel (None outside a step page)."""
+    return learning.panel(slug) if hasattr(learning, "panel") else None
+
+
+@register.filter
+def get(mapping: Any, key: Any):
+    """`mapping|get:key` for dicts keyed by a variable (check ids, slugs)."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def step_progress(progress: Any, step_slug: str):
+    """`learning_progress|step_progress:step.slug` -> StepProgressView or None."""
+    return progress.get(step_slug) if isinstance(progress, dict) else None
+
+
+@register.filter
+def section_state(step_view: Any, section_slug: str) -> str:
+    sections = getattr(step_view, "sections", None) or {}
+    return sections.get(section_slug, "")
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """Evidence as readable JSON (autoescaped by the template)."""
+    try:
+        return json.dumps(value, indent=1, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def describe_item(item: Any) -> str:
+    """One "still billable" entry of a teardown, whatever its shape ({type, id, name, ...} or text)."""
+    if isinstance(item, dict):
+        parts = [str(item.get(k)) for k in ("type", "kind", "name", "id", "detail") if item.get(k)]
+        return " ".join(parts) or json.dumps(item, ensure_ascii=False, default=str)
+    return str(item)

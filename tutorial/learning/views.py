@@ -1,0 +1,390 @@
+"""Views of the learner's side: sign up, connect AWS, check, progress partials, recipes, history.
+
+Thin function views: decorators say who may call them, `_get_*_for_user` helpers make access control one call,
+services do the work. htmx requests get a named partial (`template.html#name`); the same URLs work without
+JavaScript (forms post and redirect back to the step page).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+
+from . import cloudformation, selectors, services
+from .architecture import architecture_diagram
+from .connections import (
+    ConnectionInvalid,
+    available_regions,
+    connection_get_or_create,
+    connection_sandbox_credentials,
+    connection_save_keys,
+    connection_save_role,
+    connection_save_sandbox,
+)
+from .forms import COMMON_REGIONS, KeysConnectForm, RoleConnectForm, SandboxConnectForm, SignupForm
+
+PANELS = "learning/panels.html"
+RUN_STARTED, RUN_FINISHED = "learning:run-started", "learning:run-finished"
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def _get_step_or_404(tutorial: str, step: str):
+    from provisioning.steps import get_step
+
+    try:
+        return get_step(tutorial, step)
+    except LookupError:
+        raise Http404("no such step") from None
+
+
+def _section_for_page(tutorial: str, step: str, slug: str):
+    """The page's section (slug, title, checks with titles) in the current language, from the content pack."""
+    from tutorial.content import get_tutorial
+
+    pack = get_tutorial(tutorial)
+    page_step = pack.step(step) if pack else None
+    section = page_step.version(selectors._lang()).section(slug) if page_step else None
+    if section is None:
+        raise Http404("no such section")
+    return section
+
+
+def _step_url(tutorial: str, step: str, anchor: str = "") -> str:
+    url = reverse("tutorial:step", kwargs={"tutorial": tutorial, "step": step})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _render_panel(
+    request: HttpRequest, *, tutorial: str, step: str, slug: str, notice: str = ""
+) -> tuple[HttpResponse, selectors.StepLearning]:
+    learning = selectors.step_learning(user=request.user, tutorial=tutorial, step=step)
+    context = {
+        "learning": learning,
+        "section": _section_for_page(tutorial, step, slug),
+        "tutorial_slug": tutorial,
+        "step_slug": step,
+        "notice": notice,
+    }
+    return render(request, f"{PANELS}#checkpoint", context), learning
+
+
+# --- accounts --------------------------------------------------------------------------------------------------
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Self-paced attendees need nothing more than this to start; progress is kept per user."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return HttpResponseRedirect(next_url or reverse("learning:connect"))
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+# --- connecting AWS ----------------------------------------------------------------------------------------------
+
+
+def _connect_context(request: HttpRequest, **forms) -> dict:
+    connection = connection_get_or_create(user=request.user)
+    public_template_url = settings.SITE_URL.rstrip("/") + reverse("learning:cloudformation_public")
+    return {
+        "connection": connection,
+        "sandbox_form": forms.get("sandbox_form") or SandboxConnectForm(initial={"region": connection.region}),
+        "role_form": forms.get("role_form")
+        or RoleConnectForm(initial={"region": connection.region, "role_arn": connection.role_arn}),
+        "keys_form": forms.get("keys_form") or KeysConnectForm(initial={"region": connection.region}),
+        "open": forms.get("open", ""),
+        "regions": sorted(set(COMMON_REGIONS) | set(available_regions())),
+        "app_principal": settings.AWS_APP_PRINCIPAL_ARN,
+        "quick_create_url": cloudformation.quick_create_url(
+            template_url=public_template_url, external_id=connection.external_id, region=connection.region
+        ),
+        "quick_create_provisioning_url": cloudformation.quick_create_url(
+            template_url=public_template_url,
+            external_id=connection.external_id,
+            region=connection.region,
+            allow_provisioning=True,
+        ),
+        "public_template_url": public_template_url,
+        "sandbox_enabled": settings.SANDBOX_ENABLED,
+        "next": request.GET.get("next") or request.POST.get("next") or "",
+    }
+
+
+@never_cache
+@login_required
+@require_safe
+def connect(request: HttpRequest) -> HttpResponse:
+    return render(request, "learning/connect.html", _connect_context(request))
+
+
+def _after_connect(request: HttpRequest, connection) -> HttpResponse:
+    messages.success(
+        request,
+        _("Connected. The app reached AWS account %(account)s in %(region)s.")
+        % {"account": connection.account_id, "region": connection.region},
+    )
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(next_url)
+    return redirect("learning:connect")
+
+
+def _connect_failed(request: HttpRequest, form, error: ConnectionInvalid, which: str) -> HttpResponse:
+    form.add_error(None, error.message)
+    context = _connect_context(request, **{f"{which}_form": form, "open": which})
+    return render(request, "learning/connect.html", context, status=400)
+
+
+@login_required
+@require_POST
+def connect_sandbox(request: HttpRequest) -> HttpResponse:
+    form = SandboxConnectForm(request.POST)
+    if not form.is_valid():
+        return render(request, "learning/connect.html", _connect_context(request, sandbox_form=form), status=400)
+    try:
+        connection = connection_save_sandbox(user=request.user, region=form.cleaned_data["region"])
+    except ConnectionInvalid as error:
+        return _connect_failed(request, form, error, "sandbox")
+    return _after_connect(request, connection)
+
+
+@login_required
+@require_POST
+def connect_role(request: HttpRequest) -> HttpResponse:
+    form = RoleConnectForm(request.POST)
+    if not form.is_valid():
+        return render(request, "learning/connect.html", _connect_context(request, role_form=form, open="role"), 400)
+    try:
+        connection = connection_save_role(
+            user=request.user,
+            role_arn=form.cleaned_data["role_arn"],
+            region=form.cleaned_data["region"],
+            allows_provisioning=form.cleaned_data["allows_provisioning"],
+        )
+    except ConnectionInvalid as error:
+        return _connect_failed(request, form, error, "role")
+    return _after_connect(request, connection)
+
+
+@login_required
+@require_POST
+def connect_keys(request: HttpRequest) -> HttpResponse:
+    form = KeysConnectForm(request.POST)
+    if not form.is_valid():
+        return render(request, "learning/connect.html", _connect_context(request, keys_form=form, open="keys"), 400)
+    try:
+        connection = connection_save_keys(
+            user=request.user,
+            access_key_id=form.cleaned_data["access_key_id"],
+            secret_access_key=form.cleaned_data["secret_access_key"],
+            region=form.cleaned_data["region"],
+        )
+    except ConnectionInvalid as error:
+        return _connect_failed(request, form, error, "keys")
+    return _after_connect(request, connection)
+
+
+@never_cache
+@login_required
+@require_POST
+def sandbox_credentials(request: HttpRequest) -> HttpResponse:
+    """The learner's own sandbox CLI keys, shown on request (POST, never cached), with the lines to use them."""
+    from provisioning.sandbox import gateway_url
+
+    connection = connection_get_or_create(user=request.user)
+    try:
+        key_id, secret = connection_sandbox_credentials(connection=connection)
+    except ConnectionInvalid:
+        messages.error(request, _("Connect the sandbox first."))
+        return redirect("learning:connect")
+    context = {
+        "connection": connection,
+        "access_key_id": key_id,
+        "secret_access_key": secret,
+        "endpoint_url": gateway_url(settings.SITE_URL),
+    }
+    template = f"{PANELS}#sandbox-credentials" if request.htmx else "learning/sandbox_credentials.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def cloudformation_template(request: HttpRequest) -> HttpResponse:
+    """The learner's own template: their ExternalId is the parameter's default."""
+    connection = connection_get_or_create(user=request.user)
+    response = HttpResponse(
+        cloudformation.template_yaml(external_id=connection.external_id), content_type="application/x-yaml"
+    )
+    response["Content-Disposition"] = 'attachment; filename="handson-lab-access.yaml"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def cloudformation_public(request: HttpRequest) -> HttpResponse:
+    """The generic template (no ExternalId default) that the console's quick-create link fetches without a login."""
+    return HttpResponse(cloudformation.template_yaml(external_id=None), content_type="text/plain; charset=utf-8")
+
+
+# --- checking ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
+    """Start a run of the step (a burst of presses makes one run) and answer with the pressed section's panel."""
+    step_spec = _get_step_or_404(tutorial, step)
+    section = request.POST.get("section", "")
+    if section not in step_spec.sections:
+        section = next(iter(step_spec.sections))
+    notice = ""
+    try:
+        services.run_start(user=request.user, tutorial=tutorial, step=step, section=section)
+    except services.CheckingUnavailable:
+        notice = "unavailable"
+    except services.NotConnected:
+        notice = "not_connected"
+    if not request.htmx:
+        if notice == "unavailable":
+            messages.error(request, _("Checking is unavailable right now. Your work is safe; try again in a minute."))
+        elif notice == "not_connected":
+            messages.error(request, _("Connect AWS (or the sandbox) before checking."))
+        return redirect(_step_url(tutorial, step, section))
+    response, _learning = _render_panel(request, tutorial=tutorial, step=step, slug=section, notice=notice)
+    if not notice:
+        trigger_client_event(response, RUN_STARTED)
+    return response
+
+
+@never_cache
+@login_required
+@require_safe
+def panel(request: HttpRequest, tutorial: str, step: str, section: str) -> HttpResponse:
+    """One section's checkpoint panel for the learner's latest run; polls itself while a run is active."""
+    step_spec = _get_step_or_404(tutorial, step)
+    if section not in step_spec.sections:
+        raise Http404("no such section")
+    services.run_expire_stale(user=request.user)
+    response, learning = _render_panel(request, tutorial=tutorial, step=step, slug=section)
+    if request.GET.get("poll") and learning.active_run is None:
+        # The run this panel was waiting for is over: stop polling and let the other panels and the picture refresh.
+        stop = HttpResponseStopPolling(response.content, content_type=response["Content-Type"])
+        trigger_client_event(stop, RUN_FINISHED)
+        return stop
+    return response
+
+
+@never_cache
+@login_required
+@require_safe
+def architecture(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
+    _get_step_or_404(tutorial, step)
+    learning = selectors.step_learning(user=request.user, tutorial=tutorial, step=step)
+    context = {"learning": learning, "diagram": learning.diagram, "tutorial_slug": tutorial, "step_slug": step}
+    return render(request, f"{PANELS}#architecture", context)
+
+
+@never_cache
+@login_required
+@require_safe
+def history(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
+    _get_step_or_404(tutorial, step)
+    runs = selectors.run_history(user=request.user, tutorial=tutorial, step=step)
+    context = {"runs": runs, "tutorial_slug": tutorial, "step_slug": step, "step_url": _step_url(tutorial, step)}
+    return render(request, "learning/history.html", context)
+
+
+@never_cache
+@login_required
+@require_safe
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    services.run_expire_stale(user=request.user)
+    run = selectors.run_get_for_user(user=request.user, run_id=run_id)
+    context = {
+        "run": run,
+        "results": selectors.run_results(run=run),
+        "step_url": _step_url(run.tutorial, run.step),
+        "diagram": architecture_diagram(
+            architecture=run.architecture, statuses={r.check_id: r.status for r in run.results.all()}
+        ),
+    }
+    if request.htmx:
+        response = render(request, f"{PANELS}#run-status", context)
+        return HttpResponseStopPolling(response.content) if not run.is_active else response
+    return render(request, "learning/run.html", context)
+
+
+# --- recipes -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def recipe(request: HttpRequest, tutorial: str, step: str, recipe: str) -> HttpResponse:
+    """Start prepare / do it for me / clean up on the worker; answer with the progress partial."""
+    _get_step_or_404(tutorial, step)
+    if recipe not in services.RECIPES:
+        raise Http404("no such recipe")
+    section = request.POST.get("section", "") if recipe == "solve" else ""
+    where = request.POST.get("where", "lab")
+    error = ""
+    job = None
+    try:
+        job = services.recipe_start(user=request.user, tutorial=tutorial, step=step, recipe=recipe, section=section)
+    except services.ProvisioningNotAllowed as exc:
+        error = exc.reason
+    except services.NotConnected:
+        error = "not_connected"
+    except services.CheckingUnavailable:
+        error = "unavailable"
+    except LookupError:
+        raise Http404("no such section") from None
+    if not request.htmx:
+        if error:
+            messages.error(request, _recipe_error_text(error))
+        return redirect(_step_url(tutorial, step, section))
+    context = {"job": job, "error": error, "error_text": _recipe_error_text(error), "where": where}
+    return render(request, f"{PANELS}#recipe-job", context)
+
+
+def _recipe_error_text(code: str) -> str:
+    return {
+        "": "",
+        "not_connected": _("Connect AWS (or the sandbox) first."),
+        "class_forbids": _("Your class does not allow “do it for me” on real AWS. Use the sandbox, or do it by hand."),
+        "no_opt_in_policy": _(
+            "Your role lacks the opt-in “do it for me” policy: update the stack with AllowProvisioning=true "
+            "and connect again."
+        ),
+        "unavailable": _("The worker is unavailable right now. Try again in a minute."),
+    }.get(code, code)
+
+
+@never_cache
+@login_required
+@require_safe
+def recipe_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    services.run_expire_stale(user=request.user)
+    job = selectors.recipe_job_get_for_user(user=request.user, job_id=job_id)
+    context = {"job": job, "error": "", "where": request.GET.get("where", "lab")}
+    response = render(request, f"{PANELS}#recipe-job", context)
+    if request.htmx and not job.is_active:
+        return HttpResponseStopPolling(response.content)
+    return response
