@@ -104,7 +104,7 @@ def run_steps(
             report.ok = False
             report.error = f"{name}: {entry['detail']}"
         report.steps.append(entry)
-        logger.info("recipe %s step %s: %s", recipe, name, entry["status"])
+        logger.debug("recipe %s step %s: %s", recipe, name, entry["status"])
         if progress is not None:
             progress(
                 {"step": name, "status": entry["status"], "detail": entry["detail"], "done": index, "total": total}

@@ -7,6 +7,7 @@ tests use); `serve_forever()` is what `manage.py sandbox` runs. The request-path
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from typing import Any
 
@@ -41,6 +42,8 @@ class SandboxServer:
         from provisioning.sandbox.dataplane import make_dataplane_server
         from provisioning.sandbox.model import install_request_path_model
 
+        if self.port:
+            _check_free(self.host, self.port)  # werkzeug would print a paragraph and exit; say it in one line
         app = DomainDispatcherApplication(create_backend_app)
         self._moto = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         try:
@@ -66,3 +69,9 @@ class SandboxServer:
         if self._uninstall is not None:
             self._uninstall()
             self._uninstall = None
+
+
+def _check_free(host: str, port: int) -> None:
+    """Raise OSError (EADDRINUSE) when host:port cannot be bound."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, port))
