@@ -21,7 +21,8 @@ from markdown_it import MarkdownIt
 SLOT_RE = re.compile(r"""^\s*<img\s+[^>]*?src\s*=\s*["']\./assets/([A-Za-z0-9_-]+)\.png["'][^>]*>\s*$""", re.I)
 # Private-use brackets: cannot be typed by accident and survive sanitising as plain text.
 _PLACEHOLDER = "\ue000figure:{}\ue001"
-_PLACEHOLDER_RE = re.compile(r"(?:<p>)?\ue000figure:([A-Za-z0-9_-]+)\ue001(?:</p>)?")
+# A placeholder alone in a paragraph replaces the whole paragraph (a <figure> may not sit inside a <p>).
+_PLACEHOLDER_RE = re.compile(r"<p>\ue000figure:([A-Za-z0-9_-]+)\ue001</p>|\ue000figure:([A-Za-z0-9_-]+)\ue001")
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
@@ -101,7 +102,7 @@ def render_markdown(markdown_text: str, *, figure_html: Callable[[str], str]) ->
     """Render a chunk: sanitise the author's HTML, then put in figures and copy buttons (project markup)."""
     env: dict = {}
     clean = sanitize(_MD.render(markdown_text, env))
-    clean = _PLACEHOLDER_RE.sub(lambda m: figure_html(m.group(1)), clean)
+    clean = _PLACEHOLDER_RE.sub(lambda m: figure_html(m.group(1) or m.group(2)), clean)
     clean = add_copy_buttons(clean)
     return mark_safe(clean)  # noqa: S308 (sanitised, then only project markup added)
 

@@ -80,3 +80,12 @@ def test_cli_comments_shown_only_in_their_language():
     assert "  # 字下げ" in ja
     assert "# Create the load balancer" in en and "ロードバランサーを作る" not in en
     assert "#!/usr/bin/env bash" in ja and "aws elbv2 create-load-balancer --name aws-hands-on" in en
+
+
+def test_figure_in_a_sentence_keeps_the_paragraph_balanced():
+    html = render_markdown(
+        'See <img src="./assets/a.png"> here.\n\n<img src="./assets/b.png">\n',
+        figure_html=lambda n: f"<figure>{n}</figure>",
+    )
+    assert "<p>See <figure>a</figure> here.</p>" in html
+    assert "<figure>b</figure>" in html and "<p><figure>b" not in html
