@@ -164,7 +164,21 @@ def student_detail(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
         raise Http404
     step = _step(request, classroom)
     detail = selectors.class_student_detail(classroom=classroom, enrollment=enrollment, step=step)
-    return render(request, "classes/student.html", {"classroom": classroom, "detail": detail})
+    # The learner side's one way of showing results and drawing the architecture, reused as is.
+    from tutorial.learning.architecture import architecture_diagram
+    from tutorial.learning.selectors import result_view
+
+    run = detail.latest_run
+    context = {
+        "classroom": classroom,
+        "detail": detail,
+        "run": run,
+        "results": [result_view(r) for r in detail.results],
+        "diagram": architecture_diagram(
+            architecture=run.architecture if run else None, statuses={r.check_id: r.status for r in detail.results}
+        ),
+    }
+    return render(request, "classes/student.html", context)
 
 
 @instructor_required

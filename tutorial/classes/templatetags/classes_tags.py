@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
 from .. import selectors
 
@@ -38,14 +37,3 @@ def sort_toggle(context, key: str) -> str:
     """`key`, or `-key` when the list is already sorted by `key` (a second click reverses)."""
     current = context.get("sort", "name")
     return f"-{key}" if current == key else key
-
-
-@register.filter
-def in_lang(obj, field: str) -> str:
-    """`obj.<field>_<current language>`, falling back to Japanese then English (Result.message_ja / _en)."""
-    lang = (get_language() or "ja")[:2]
-    for code in (lang, "ja", "en"):
-        value = getattr(obj, f"{field}_{code}", "")
-        if value:
-            return value
-    return ""

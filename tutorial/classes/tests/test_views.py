@@ -158,8 +158,9 @@ def test_student_drill_down(instructor_client, classroom, enrolled):
     make_run(enrolled, statuses(1, fail="alb.exists"), at=timezone.now() - timedelta(minutes=2))
     make_run(enrolled, statuses(2, fail="alb.internet_facing"), trigger="instructor")
     html = instructor_client.get(reverse("classes:student", args=[classroom.pk, enrolled.pk])).content.decode()
-    assert 'data-check="alb.internet_facing" data-status="fail"' in html
+    assert 'data-check-id="alb.internet_facing" data-status="fail"' in html
     assert "do x" in html  # the hint
+    assert "<svg" in html  # the architecture picture
     assert html.count("data-run=") == 2
 
 
