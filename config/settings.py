@@ -161,6 +161,10 @@ SANDBOX_URL = env_str("SANDBOX_URL", f"http://{SANDBOX_HOST}:{SANDBOX_PORT}")
 SANDBOX_DATAPLANE_URL = env_str("SANDBOX_DATAPLANE_URL", "")  # default derived by provisioning.sandbox
 SANDBOX_SECRET = env_str("SANDBOX_SECRET", "") or SECRET_KEY  # derives learners' sandbox CLI keys
 
+# --- classes: when the dashboard flags a learner as stuck (see tutorial/classes/selectors.py) ---------------------
+CLASSES_STUCK_AFTER_MINUTES = env_int("CLASSES_STUCK_AFTER_MINUTES", 15)
+CLASSES_STUCK_REPEAT_RUNS = env_int("CLASSES_STUCK_REPEAT_RUNS", 3)
+
 # --- content --------------------------------------------------------------------------------------------------
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
 # Instructors drop real screenshots here (same file names as the seed's slots) to replace the project's figures.
