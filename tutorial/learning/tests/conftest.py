@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from provisioning.steps import SECTION_OF_CHECK, STEP5_CHECK_IDS
 from provisioning.types import CheckResult, RunReport
@@ -27,10 +27,13 @@ class Queue:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache_and_japanese():
+    # The test client's LocaleMiddleware leaves the last request's language active; start each test in Japanese.
+    translation.activate("ja")
     cache.clear()
     yield
     cache.clear()
+    translation.activate("ja")
 
 
 @pytest.fixture
