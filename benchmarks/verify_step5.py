@@ -1,0 +1,72 @@
+"""Benchmark: one full Step 5 verification with 100 ms of latency injected into every AWS call.
+
+Runs moto in-process, builds the complete Step 5 state, then runs `verify_step` twice with probes off: once with
+parallel collection (the default) and once with the same calls one after another (max_workers=1). Prints the number
+of AWS API calls and the wall time of each. Not a test: figures go in reports, never in assertions.
+
+    .venv/bin/python benchmarks/verify_step5.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+for key, value in {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "ap-northeast-1",
+}.items():
+    os.environ[key] = value  # never touch a real account
+os.environ.pop("AWS_PROFILE", None)
+os.environ.pop("AWS_SESSION_TOKEN", None)
+
+import boto3  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from provisioning import verify  # noqa: E402
+from provisioning.tests.builders import build_step5_state  # noqa: E402
+from provisioning.types import ConnectionSpec  # noqa: E402
+
+LATENCY = 0.1
+_injected = {"latency": 0.0}
+
+
+def _with_latency(session_for):
+    def build(spec, **kw):
+        session = session_for(spec, **kw)
+        session.events.register("before-call", lambda **_: time.sleep(_injected["latency"]))
+        return session
+
+    return build
+
+
+def _measure(spec: ConnectionSpec, workers: int) -> tuple[int, float, int]:
+    started = time.perf_counter()
+    report = verify.verify_step(spec, probes=False, max_workers=workers)
+    wall = (time.perf_counter() - started) * 1000
+    return report.aws_api_calls, wall, sum(r.status == "pass" for r in report.results)
+
+
+def main() -> None:
+    with mock_aws():
+        build_step5_state(boto3.Session(region_name="ap-northeast-1"))
+        verify.session_for = _with_latency(verify.session_for)
+        spec = ConnectionSpec(kind="ambient")
+        verify.verify_step(spec, probes=False)  # warm-up: imports and moto's first-call costs
+        print("Step 5 verification, probes off (moto in-process)")
+        for latency in (0.0, LATENCY):
+            _injected["latency"] = latency
+            print(f" {int(latency * 1000)} ms injected per AWS call:")
+            for label, workers in (("parallel", 4), ("sequential", 1)):
+                calls, wall, passed = _measure(spec, workers)
+                print(f"  {label:<10}  aws_api_calls={calls}  wall={wall:7.1f} ms  (passed {passed}/15)")
+        print(f"  budget: <= 8 calls; parallel target < {3 * int(LATENCY * 1000)} ms plus probes")
+
+
+if __name__ == "__main__":
+    main()
