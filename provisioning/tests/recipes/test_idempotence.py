@@ -1,0 +1,123 @@
+"""Every recipe run twice changes nothing the second time; a recipe interrupted halfway completes when re-run."""
+
+from __future__ import annotations
+
+import botocore.client
+import pytest
+
+from provisioning.recipes import run_recipe
+
+pytestmark = pytest.mark.sandbox
+
+READ_PREFIXES = ("Describe", "Get", "List")
+
+
+@pytest.fixture
+def api_calls(monkeypatch):
+    """Names of every AWS operation the recipes call (counted at botocore's client, whatever the session)."""
+    calls: list[str] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation_name, api_params):
+        calls.append(operation_name)
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    return calls
+
+
+def _writes(calls: list[str]) -> list[str]:
+    return [c for c in calls if not c.startswith(READ_PREFIXES) and c != "AssumeRole"]
+
+
+@pytest.mark.parametrize(
+    ("recipe", "setup"),
+    [("prerequisites", []), ("solve", ["prerequisites"]), ("teardown", ["prerequisites", "solve"])],
+)
+def test_second_run_skips_every_step_and_writes_nothing(sandbox_spec, api_calls, recipe, setup):
+    for earlier in setup:
+        assert run_recipe(sandbox_spec, earlier).ok
+    first = run_recipe(sandbox_spec, recipe)
+    assert first.ok, first.error
+    api_calls.clear()
+
+    second = run_recipe(sandbox_spec, recipe)
+
+    assert second.ok, second.error
+    assert {s["status"] for s in second.steps} == {"skipped"}
+    assert _writes(api_calls) == []
+
+
+def test_interrupted_prerequisites_complete_when_run_again(sandbox_spec):
+    class Interrupted(Exception):
+        pass
+
+    def crash_after_step_two(event):
+        if event["done"] == 2:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        run_recipe(sandbox_spec, "prerequisites", progress=crash_after_step_two)
+
+    events: list[dict] = []
+    resumed = run_recipe(sandbox_spec, "prerequisites", progress=events.append)
+
+    assert resumed.ok
+    statuses = {s["name"]: s["status"] for s in resumed.steps}
+    assert statuses["internet_gateway"] == "skipped"  # done before the interruption
+    assert statuses["instance"] == "done"  # not reached before it
+    assert [e["done"] for e in events] == list(range(1, len(resumed.steps) + 1))
+    assert all(e["total"] == len(resumed.steps) for e in events)
+
+
+def test_interrupted_solve_completes_when_run_again(sandbox_spec):
+    assert run_recipe(sandbox_spec, "prerequisites").ok
+
+    def crash_midway(event):
+        if event["step"] == "create-alb/target_group":
+            raise RuntimeError("worker lost")
+
+    with pytest.raises(RuntimeError):
+        run_recipe(sandbox_spec, "solve", progress=crash_midway)
+    resumed = run_recipe(sandbox_spec, "solve")
+
+    assert resumed.ok, resumed.error
+    from provisioning.verify import verify_step
+
+    assert {r.status for r in verify_step(sandbox_spec).results} == {"pass"}
+
+
+def test_solve_one_section_runs_only_that_sections_steps(sandbox_spec):
+    assert run_recipe(sandbox_spec, "prerequisites").ok
+    report = run_recipe(sandbox_spec, "solve", section="create-alb")
+    assert report.ok
+    assert report.section == "create-alb"
+    assert [s["name"] for s in report.steps][0] == "alb_security_group"
+
+
+def test_unknown_recipe_or_section_is_a_value_error(sandbox_spec):
+    with pytest.raises(ValueError):
+        run_recipe(sandbox_spec, "destroy-everything")
+    with pytest.raises(ValueError):
+        run_recipe(sandbox_spec, "solve", section="nope")
+
+
+def test_teardown_reports_a_failing_step_and_stops(sandbox_spec, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from provisioning.recipes import teardown
+
+    assert run_recipe(sandbox_spec, "prerequisites").ok
+
+    def refuse(ctx):
+        raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}, "TerminateInstances")
+
+    monkeypatch.setattr(
+        teardown, "TEARDOWN_STEPS", [(n, refuse if n == "instances" else f) for n, f in teardown.TEARDOWN_STEPS]
+    )
+    report = run_recipe(sandbox_spec, "teardown")
+
+    assert not report.ok
+    assert report.error.startswith("instances: UnauthorizedOperation")
+    assert report.steps[-1]["status"] == "failed"
+    assert any(item["type"] == "instance" for item in report.billable_left)
