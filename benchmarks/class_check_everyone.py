@@ -1,0 +1,255 @@
+"""Benchmark: "check everyone" for a class of 300 sandbox learners with two worker processes, and the dashboard.
+
+What it does:
+1. Uses PostgreSQL when DATABASE_URL is set (creating the database if it does not exist), else a fresh SQLite file
+   under var/bench/ (worker subprocesses cannot share an in-memory database). The broker is Redis: REDIS_URL or
+   CELERY_BROKER_URL (default redis://127.0.0.1:6379/0); its queue is purged first.
+2. Starts the sandbox AWS in this process (moto + data plane on free loopback ports).
+3. Builds a class of N learners (default 300), each with a sandbox connection and their own sandbox account.
+   `--prepared K` of them (default 20) also get the tutorial's prerequisites and the create-alb section built in
+   their sandbox account, so their runs go the whole way (target health, probes) instead of failing early.
+4. Starts W Celery worker processes (default 2, each `celery -A config worker -c 1`), waits until they answer.
+5. Runs "check everyone" (the service the dashboard's button calls: one run per learner, one Celery group), polls
+   the database until every run of the fan-out has finished, and prints the time to complete.
+6. Renders the instructor's dashboard (full page and grid partial) with the test client: median time of 5 renders
+   and the number of SQL queries.
+
+Run it (a few minutes; most of it is building the class and preparing the K learners):
+
+    REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python benchmarks/class_check_everyone.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/handson_bench REDIS_URL=redis://127.0.0.1:6379/4 \
+        .venv/bin/python benchmarks/class_check_everyone.py --students 300 --workers 2 --prepared 20
+
+It is a script that prints figures, not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+TUTORIAL, STEP = "aws-hands-on", "load-balancer"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        _ensure_postgres_database(url)
+        return url
+    path = BASE_DIR / "var" / "bench" / "class_check_everyone.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _ensure_postgres_database(url: str) -> None:
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (each with concurrency 1)")
+    parser.add_argument("--prepared", type=int, default=20, help="learners whose sandbox gets resources built")
+    parser.add_argument("--timeout", type=int, default=900, help="give up waiting for the runs after this (s)")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = _database_url()
+    broker = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    os.environ["CELERY_BROKER_URL"] = broker
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    import django
+
+    django.setup()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from provisioning.sandbox.server import SandboxServer
+
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}  broker: {broker.split('@')[-1]}")
+    call_command("migrate", verbosity=0)
+    server = SandboxServer("127.0.0.1", 0, 0).start()
+    settings.SANDBOX_URL, settings.SANDBOX_DATAPLANE_URL = server.url, server.dataplane_url
+    workers: list[subprocess.Popen] = []
+    try:
+        classroom, instructor = _build_class(args.students, args.prepared)
+        workers = _start_workers(args.workers, server)
+        _check_everyone(classroom, instructor, args.timeout)
+        _render_dashboard(classroom, instructor)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        server.stop()
+    return 0
+
+
+def _build_class(students: int, prepared: int):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+
+    from provisioning.recipes import run_recipe
+    from provisioning.sandbox import new_account_id, spec_for
+    from tutorial.classes.models import Classroom, Enrollment
+    from tutorial.classes.services import classroom_create
+    from tutorial.learning.models import Connection
+
+    user_model = get_user_model()
+    started = time.perf_counter()
+    user_model.objects.filter(username__startswith="bench-").delete()
+    Classroom.objects.filter(name__startswith="bench ").delete()
+    instructor = user_model.objects.create_user(username="bench-instructor")
+    instructor.user_permissions.add(Permission.objects.get(codename="add_classroom"))
+    classroom = classroom_create(instructor=instructor, name="bench クラス", tutorial=TUTORIAL, region="ap-northeast-1")
+    # Japanese names, as in a real class (and the CSV export).
+    users = user_model.objects.bulk_create(
+        [
+            user_model(username=f"bench-{i:04d}", first_name=f"太郎{i}", last_name="山田", email=f"b{i}@example.com")
+            for i in range(students)
+        ]
+    )
+    users = list(
+        user_model.objects.filter(username__startswith="bench-").exclude(pk=instructor.pk).order_by("username")
+    )
+    Enrollment.objects.bulk_create([Enrollment(classroom=classroom, user=u) for u in users])
+    now = timezone.now()
+    connections = Connection.objects.bulk_create(
+        [Connection(user=u, kind="sandbox", sandbox_account=new_account_id(), validated_at=now) for u in users]
+    )
+    print(f"class of {len(users)} sandbox learners built in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    for connection in connections[:prepared]:
+        spec = spec_for(connection.sandbox_account, "ap-northeast-1")
+        run_recipe(spec, "prerequisites")
+        run_recipe(spec, "solve", section="create-alb")
+    if prepared:
+        print(f"{prepared} learners prepared (prerequisites + create-alb) in {time.perf_counter() - started:.1f} s")
+    return classroom, instructor
+
+
+def _start_workers(count: int, server) -> list[subprocess.Popen]:
+    from config.celery import app
+
+    app.control.purge()
+    env = dict(
+        os.environ,
+        SANDBOX_URL=server.url,
+        SANDBOX_DATAPLANE_URL=server.dataplane_url,
+        PYTHONPATH=str(BASE_DIR),
+        LOG_LEVEL="WARNING",
+    )
+    workers = []
+    for i in range(count):
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-P", "prefork"]
+        command += ["-n", f"bench{i}-{os.getpid()}@%h", "-l", "warning", "--without-gossip", "--without-mingle"]
+        workers.append(subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=1.0) or []
+        mine = [r for r in replies for name in r if f"-{os.getpid()}@" in name]
+        if len(mine) >= count:
+            print(f"{count} worker processes ready")
+            return workers
+        if any(w.poll() is not None for w in workers):
+            raise SystemExit("a worker exited while starting (see its output above)")
+    raise SystemExit("the workers did not answer within 90 s")
+
+
+def _check_everyone(classroom, instructor, timeout: int) -> None:
+    from collections import Counter
+
+    from tutorial.classes.selectors import class_check_progress
+    from tutorial.classes.services import class_check_start
+    from tutorial.learning.models import Result, Run
+
+    started = time.perf_counter()
+    check = class_check_start(classroom=classroom, step=STEP, started_by=instructor)
+    fanned = time.perf_counter() - started
+    total = len(check.run_ids)
+    last_print = 0.0
+    while True:
+        progress = class_check_progress(class_check=check)
+        elapsed = time.perf_counter() - started
+        if progress.complete:
+            break
+        if elapsed - last_print >= 5:
+            print(f"  {progress.finished}/{total} runs finished after {elapsed:.0f} s")
+            last_print = elapsed
+        if elapsed > timeout:
+            raise SystemExit(f"gave up after {timeout} s: {progress.finished}/{total} runs finished")
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - started
+    runs = Run.objects.filter(id__in=check.run_ids)
+    states = Counter(runs.values_list("state", flat=True))
+    errors = Counter(runs.exclude(error_code="").values_list("error_code", flat=True))
+    statuses = Counter(Result.objects.filter(run_id__in=check.run_ids).values_list("status", flat=True))
+    durations = sorted(d for d in runs.values_list("duration_ms", flat=True) if d is not None)
+    print(f"check everyone: {total} runs fanned out in {fanned * 1000:.0f} ms (one Celery group)")
+    print(f"CHECK EVERYONE: {total} runs finished in {elapsed:.1f} s ({total / elapsed:.1f} runs/s)")
+    print(f"  run states: {dict(states)}  error codes: {dict(errors) or '-'}")
+    print(f"  result statuses: {dict(statuses)}")
+    if durations:
+        median = statistics.median(durations)
+        print(f"  engine time per run: median {median:.0f} ms, max {durations[-1]} ms")
+
+
+def _render_dashboard(classroom, instructor) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(instructor)
+    for name in ("classes:dashboard", "classes:grid"):
+        url = reverse(name, args=[classroom.pk])
+        client.get(url)  # warm caches (content pack, templates)
+        times, queries = [], 0
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.status_code
+            queries = len(ctx)
+        rows = response.content.decode().count('data-student="bench-')
+        label = "DASHBOARD page" if name == "classes:dashboard" else "GRID partial (the poll)"
+        print(
+            f"{label}: {rows} rows rendered in {statistics.median(times) * 1000:.0f} ms (median of 5), "
+            f"{queries} SQL queries, {len(response.content) // 1024} KiB"
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
