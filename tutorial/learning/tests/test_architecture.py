@@ -1,0 +1,52 @@
+"""The architecture picture: links coloured by the checks that cover them, tolerant of a partial snapshot."""
+
+from __future__ import annotations
+
+from tutorial.learning.architecture import LINK_CHECKS, architecture_diagram, link_status
+
+
+def test_link_status_precedence():
+    checks = ("a", "b")
+    assert link_status({}, checks) == "unknown"
+    assert link_status({"a": "pass", "b": "pass"}, checks) == "pass"
+    assert link_status({"a": "pass", "b": "fail"}, checks) == "fail"
+    assert link_status({"a": "error", "b": "fail"}, checks) == "fail"
+    assert link_status({"a": "error", "b": "pass"}, checks) == "error"
+    assert link_status({"a": "pass", "b": "skipped"}, checks) == "skipped"
+
+
+def test_every_check_of_the_request_path_colours_some_link():
+    covered = {c for checks in LINK_CHECKS.values() for c in checks}
+    assert {"alb.sg_allows_http", "alb.dns_reachable", "tg.target_healthy", "ec2sg.app_port_from_alb_only"} <= covered
+    assert {"ec2.direct_access_blocked", "ec2sg.no_public_ingress", "listener.http80_forward"} <= covered
+
+
+def test_empty_snapshot_draws_every_box_as_missing():
+    diagram = architecture_diagram(architecture={}, statuses={})
+    assert not diagram.has_run
+    assert {b.key for b in diagram.boxes} == {"client", "alb", "listener", "tg", "instance", "alb-sg", "ec2-sg"}
+    assert all(link.status == "unknown" for link in diagram.links)
+
+
+def test_partial_snapshot_with_odd_values_does_not_break():
+    diagram = architecture_diagram(
+        architecture={"alb": {"azs": None}, "targets": ["junk"], "instance": "junk", "security_groups": []},
+        statuses={"tg.target_healthy": "fail"},
+    )
+    by_key = {link.key: link for link in diagram.links}
+    assert by_key["tg-instance"].status == "fail"
+    assert diagram.broken == [by_key["tg-instance"]]
+
+
+def test_az_chips_and_names_come_from_the_snapshot():
+    diagram = architecture_diagram(
+        architecture={
+            "alb": {"name": "aws-hands-on", "azs": ["ap-northeast-1a", "ap-northeast-1c"], "security_groups": ["sg-1"]},
+            "security_groups": {"sg-1": {"name": "aws-hands-on-alb"}},
+        },
+        statuses={},
+    )
+    alb = next(b for b in diagram.boxes if b.key == "alb")
+    assert alb.chips == ["1a", "1c"]
+    alb_sg = next(b for b in diagram.boxes if b.key == "alb-sg")
+    assert alb_sg.lines == ["aws-hands-on-alb"] and alb_sg.present
