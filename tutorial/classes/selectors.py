@@ -13,12 +13,13 @@ The flag names the check(s) and their section.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -126,6 +127,7 @@ class Row:
     checking: bool = False  # a run is queued or running
     last_error_code: str = ""  # the latest run could not check (credentials, throttling ...)
     completed_at: datetime | None = None
+    cells_at: str = ""  # the cells' time (one run), formatted once per row: 4,500 date filters cost ~0.5 s
 
 
 @dataclass
@@ -334,6 +336,7 @@ def class_dashboard(
                 checking=enrollment.active_run_id is not None,
                 last_error_code=runs[0]["error_code"] if runs and runs[0]["state"] == Run.State.ERROR else "",
                 completed_at=max(completions) if row_state == DONE and completions else None,
+                cells_at=timezone.localtime(at).strftime("%H:%M") if at else "",
             )
         )
 
@@ -354,6 +357,30 @@ def class_dashboard(
     shown = [r for r in rows if r.state == state] if state in ROW_FILTERS else rows
     shown = _sorted(shown, sort)
     return Dashboard(classroom, step, columns, shown, summary, counts, len(rows), now)
+
+
+def class_dashboard_version(*, classroom: Classroom, step: str, now: datetime | None = None) -> str:
+    """A cheap fingerprint of what the grid shows (two queries), so an unchanged poll answers 204, not 1 MB.
+
+    It covers runs started or finished and the roster; the current minute is part of it, so relative times
+    ("3 minutes ago") and the no-progress stuck rule still move while nothing else does.
+    """
+    runs = Run.objects.filter(
+        user__enrollments__classroom=classroom,
+        user__enrollments__removed_at__isnull=True,
+        tutorial=classroom.tutorial,
+        step=step,
+    ).aggregate(
+        last_id=Max("id"),
+        last_finished=Max("finished_at"),
+        active=Count("id", filter=Q(state__in=Run.ACTIVE_STATES)),
+        finished=Count("id", filter=Q(state__in=FINISHED_STATES)),
+    )
+    roster = Enrollment.objects.active().filter(classroom=classroom).aggregate(n=Count("id"), last=Max("id"))
+    minute = int((now or timezone.now()).timestamp() // 60)
+    parts = [runs["last_id"], runs["last_finished"], runs["active"], runs["finished"], roster["n"], roster["last"]]
+    raw = "|".join(str(p) for p in [*parts, minute])
+    return hashlib.blake2s(raw.encode(), digest_size=8).hexdigest()
 
 
 def _sorted(rows: list[Row], sort: str) -> list[Row]:
@@ -409,8 +436,6 @@ def class_student_detail(
 
 
 def _count_results(status: str):
-    from django.db.models import Count
-
     return Count("results", filter=Q(results__status=status))
 
 

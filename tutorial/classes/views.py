@@ -119,16 +119,17 @@ def roster_remove(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
 # --- the dashboard --------------------------------------------------------------------------------------------
 
 
-def _dashboard_context(request: HttpRequest, classroom: Classroom) -> dict:
+def _dashboard_context(request: HttpRequest, classroom: Classroom, *, version: str | None = None) -> dict:
     state = request.GET.get("state", "")
     sort = request.GET.get("sort", "name")
-    dashboard = selectors.class_dashboard(
-        classroom=classroom, step=_step(request, classroom), lang=get_language(), state=state, sort=sort
-    )
+    step = _step(request, classroom)
+    dashboard = selectors.class_dashboard(classroom=classroom, step=step, lang=get_language(), state=state, sort=sort)
     params = request.GET.copy()
+    params.pop("v", None)
     return {
         "classroom": classroom,
         "dashboard": dashboard,
+        "version": version or selectors.class_dashboard_version(classroom=classroom, step=step),
         "state": state if state in selectors.ROW_FILTERS else "",
         "sort": sort,
         "query": params.urlencode(),
@@ -150,9 +151,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @instructor_required
 @require_GET
 def dashboard_grid(request: HttpRequest, pk: int) -> HttpResponse:
-    """The grid and summary alone: what the dashboard polls."""
+    """The grid and summary alone: what the dashboard polls. 204 (htmx keeps the grid) when nothing changed."""
     classroom = _classroom_for(request, pk)
-    return render(request, "classes/dashboard.html#grid", _dashboard_context(request, classroom))
+    version = selectors.class_dashboard_version(classroom=classroom, step=_step(request, classroom))
+    if request.htmx and request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    return render(request, "classes/dashboard.html#grid", _dashboard_context(request, classroom, version=version))
 
 
 @instructor_required

@@ -23,6 +23,7 @@ def query_with(context, **changes) -> str:
     """The current query string with some parameters changed (empty value: removed), for sort/filter links."""
     request = context["request"]
     params = request.GET.copy()
+    params.pop("v", None)  # the poll's fingerprint: a link carrying it would get "204 unchanged"
     for key, value in changes.items():
         if value in ("", None):
             params.pop(key, None)

@@ -235,3 +235,22 @@ def test_csv_export_has_a_bom_japanese_names_and_one_column_per_check(instructor
     assert by_user["tanaka"][0] == "太郎 田中"
     assert by_user["tanaka"][4] != "" and set(by_user["tanaka"][6:]) == {"pass"}
     assert by_user["'=cmd|calc"][0].startswith("'=")  # no formula injection
+
+
+def test_an_unchanged_poll_answers_204_and_a_change_renders(instructor_client, classroom, enrolled):
+    import re
+
+    url = reverse("classes:grid", args=[classroom.pk])
+    html = instructor_client.get(url + "?sort=-name", HTTP_HX_REQUEST="true").content.decode()
+    poll = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "sort=-name" in poll and "v=" in poll
+    assert instructor_client.get(poll, HTTP_HX_REQUEST="true").status_code == 204
+    make_run(enrolled, statuses(1, fail="alb.exists"))
+    changed = instructor_client.get(poll, HTTP_HX_REQUEST="true")
+    assert changed.status_code == 200 and 'data-check="alb.exists" data-status="fail"' in changed.content.decode()
+
+
+def test_filter_links_do_not_carry_the_poll_fingerprint(instructor_client, classroom, enrolled):
+    html = instructor_client.get(reverse("classes:grid", args=[classroom.pk]) + "?v=abc&state=done").content.decode()
+    assert 'data-filter="stuck"' in html
+    assert "v=abc" not in html
