@@ -9,6 +9,9 @@ import os
 
 import pytest
 
+# A real Celery worker subprocess for the `worker` tests (the learner side owns it).
+pytest_plugins = ["tests.plugins.worker"]
+
 # Tests never talk to real AWS: fake credentials everywhere, so nothing ambient leaks in.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
