@@ -1,4 +1,6 @@
-"""pytest fixtures for tests that need the sandbox AWS (register with `pytest_plugins`).
+"""pytest fixtures for tests that need the sandbox AWS.
+
+Import them into a conftest (or list this module in the top-level `pytest_plugins`).
 
 - `sandbox_server`: moto + the data plane in threads on 127.0.0.1, free ports, for a test module; the settings
   SANDBOX_URL / SANDBOX_DATAPLANE_URL point at it while it runs, and moto's own behaviour is restored afterwards.
