@@ -61,3 +61,18 @@ def test_solve_passes_all_checks_then_reopening_8000_fails_the_sg_checks_and_tea
     assert not ec2.describe_internet_gateways(Filters=[{"Name": "tag-key", "Values": ["handson:created-by"]}])[
         "InternetGateways"
     ]
+
+
+def test_two_learners_are_isolated_one_tearing_down_leaves_the_other_untouched(sandbox_server, sandbox_spec):
+    from provisioning.sandbox import new_account_id, spec_for
+
+    other = spec_for(new_account_id(), sandbox_spec.region)
+    assert run_recipe(sandbox_spec, "prerequisites").ok
+    assert run_recipe(sandbox_spec, "solve").ok
+    assert run_recipe(other, "prerequisites").ok
+
+    other_view = _statuses(verify_step(other))
+    assert other_view["alb.exists"] == "fail"  # B does not see A's load balancer, though its DNS name is the same
+    assert run_recipe(other, "teardown").ok
+
+    assert _statuses(verify_step(sandbox_spec)) == dict.fromkeys(STEP5_CHECK_IDS, "pass")
