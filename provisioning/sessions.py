@@ -12,8 +12,10 @@ import threading
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.loaders import Loader
 
 from provisioning.errors import ACCESS_DENIED_CODES, CredentialsProblem, classify
 from provisioning.types import ConnectionSpec
@@ -35,6 +37,18 @@ def client_config(*, max_attempts: int = MAX_ATTEMPTS) -> Config:
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
     )
+
+
+# One loader for every session of the process: it caches the parsed service models, which otherwise cost
+# 100-250 ms per run to load again (measured by benchmarks/verify_step5.py). Reads only, so sharing is safe.
+_SHARED_LOADER = Loader()
+
+
+def new_session(**kwargs: Any) -> boto3.Session:
+    """A boto3 session that shares the process-wide model cache (same arguments as boto3.Session)."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _SHARED_LOADER)
+    return boto3.Session(botocore_session=core, **kwargs)
 
 
 def sandbox_role_arn(account: str) -> str:
@@ -100,7 +114,7 @@ def _assume(base: boto3.Session, spec: ConnectionSpec, role_arn: str, counter: C
     except BotoCoreError as exc:
         classify(exc, "sts:AssumeRole")
         raise
-    return boto3.Session(
+    return new_session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
@@ -114,11 +128,11 @@ def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None) -> 
     Raises CredentialsProblem when a role cannot be assumed, ValueError when the spec is incomplete.
     """
     if spec.kind == "ambient":
-        return boto3.Session(profile_name=spec.profile, region_name=spec.region)
+        return new_session(profile_name=spec.profile, region_name=spec.region)
     if spec.kind == "keys":
         if not (spec.access_key_id and spec.secret_access_key):
             raise ValueError("a 'keys' connection needs an access key id and a secret access key")
-        return boto3.Session(
+        return new_session(
             aws_access_key_id=spec.access_key_id,
             aws_secret_access_key=spec.secret_access_key,
             aws_session_token=spec.session_token,
@@ -128,20 +142,20 @@ def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None) -> 
         if not spec.role_arn:
             raise ValueError("a 'role' connection needs a role ARN")
         if spec.access_key_id and spec.secret_access_key:
-            base = boto3.Session(
+            base = new_session(
                 aws_access_key_id=spec.access_key_id,
                 aws_secret_access_key=spec.secret_access_key,
                 aws_session_token=spec.session_token,
                 region_name=spec.region,
             )
         else:
-            base = boto3.Session(profile_name=spec.profile, region_name=spec.region)  # the app's own identity
+            base = new_session(profile_name=spec.profile, region_name=spec.region)  # the app's own identity
         return _assume(base, spec, spec.role_arn, counter)
     if spec.kind == "sandbox":
         account = spec.sandbox_account or ""
         if not (account.isdigit() and len(account) == 12):
             raise ValueError("a 'sandbox' connection needs a 12-digit sandbox account id")
         # endpoint_url is the sandbox's URL; without one (moto's in-process mock_aws) the default endpoints are used.
-        base = boto3.Session(region_name=spec.region, **SANDBOX_BASE_CREDENTIALS)
+        base = new_session(region_name=spec.region, **SANDBOX_BASE_CREDENTIALS)
         return _assume(base, spec, sandbox_role_arn(account), counter)
     raise ValueError(f"unknown connection kind: {spec.kind!r}")
