@@ -12,7 +12,7 @@ What it does:
 5. Runs "check everyone" (the service the dashboard's button calls: one run per learner, one Celery group), polls
    the database until every run of the fan-out has finished, and prints the time to complete.
 6. Renders the instructor's dashboard (full page and grid partial) with the test client: median time of 5 renders
-   and the number of SQL queries.
+   and the number of SQL queries; then times a poll when nothing changed (answered 204, nothing rendered).
 
 Run it (a few minutes; most of it is building the class and preparing the K learners):
 
@@ -102,6 +102,7 @@ def main() -> int:
         workers = _start_workers(args.workers, server)
         _check_everyone(classroom, instructor, args.timeout)
         _render_dashboard(classroom, instructor)
+        _unchanged_poll(classroom, instructor)
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -249,6 +250,24 @@ def _render_dashboard(classroom, instructor) -> None:
             f"{label}: {rows} rows rendered in {statistics.median(times) * 1000:.0f} ms (median of 5), "
             f"{queries} SQL queries, {len(response.content) // 1024} KiB"
         )
+
+
+def _unchanged_poll(classroom, instructor) -> None:
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_HX_REQUEST="true")
+    client.force_login(instructor)
+    html = client.get(reverse("classes:grid", args=[classroom.pk])).content.decode()
+    poll = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        status = client.get(poll).status_code
+        times.append(time.perf_counter() - started)
+    print(f"UNCHANGED POLL: answered {status} in {statistics.median(times) * 1000:.1f} ms (median of 5)")
 
 
 if __name__ == "__main__":
