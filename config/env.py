@@ -1,7 +1,7 @@
 """Strict helpers that read settings from the environment.
 
 `X_FILE` (a path whose content is the value) wins over `X`, so secrets can come from mounted files.
-Booleans accept only true/false style words; anything else is a configuration error, not a silent False.
+An empty variable counts as unset. Booleans accept only true/false style words; anything else is a configuration error, not a silent False.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ def env_str(name: str, default: str = "") -> str:
     if path:
         with open(path, encoding="utf-8") as fh:
             return fh.read().strip()
-    return os.environ.get(name, default)
+    value = os.environ.get(name, "")
+    return value if value != "" else default  # an empty variable counts as unset (e.g. a blank line in .env)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
