@@ -1,7 +1,8 @@
 """Strict helpers that read settings from the environment.
 
 `X_FILE` (a path whose content is the value) wins over `X`, so secrets can come from mounted files.
-An empty variable counts as unset. Booleans accept only true/false style words; anything else is a configuration error, not a silent False.
+An empty variable counts as unset. Booleans accept only true/false style words; anything else is a
+configuration error, not a silent False.
 """
 
 from __future__ import annotations
