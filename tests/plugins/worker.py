@@ -184,3 +184,11 @@ def wait_until(predicate: Callable[[], object], *, timeout: float = 180, what: s
         time.sleep(0.25)
     log = worker.log()[-4000:] if worker is not None else ""
     pytest.fail(f"timed out waiting for {what}" + (f"\nworker log:\n{log}" if log else ""))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item (`item.rep_call`), so fixtures can save artifacts when a test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
