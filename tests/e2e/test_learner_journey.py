@@ -58,6 +58,7 @@ def test_learner_journey_in_japanese(
     # Connect the sandbox with one click.
     page.locator("form[action$='/connect/sandbox/'] button").click()
     page.locator("[data-connection=sandbox]").wait_for()
+    page.screenshot(path=str(artifacts_dir / "learner-connect.ja.png"), full_page=True)
 
     # Prepare on the step page: progress bar, then done.
     page.goto(live_server.url + STEP_PATH)

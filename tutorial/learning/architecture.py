@@ -81,6 +81,7 @@ class Link:
     label_x: int
     label_y: int
     dashed: bool = False
+    short: str = ""  # what is drawn beside the line (the full label is in the title and the text list)
 
     @property
     def symbol(self) -> str:
@@ -143,12 +144,13 @@ def architecture_diagram(*, architecture: dict | None, statuses: dict[str, str])
     targets = [t for t in arch.get("targets") or [] if isinstance(t, dict)]
     target = targets[0] if targets else {}
 
-    client = Box("client", 10, 130, 96, 56, _("Client"), [_("browser")])
+    # One row for the request path; the label of each link sits in the gap before the next box.
+    client = Box("client", 10, 130, 84, 56, _("Client"), [_("browser")])
     alb_box = Box(
         "alb",
-        150,
+        160,
         100,
-        190,
+        176,
         116,
         _("Load balancer"),
         [_short(alb.get("name") or "aws-hands-on"), f"{alb.get('scheme') or '—'} · {alb.get('state') or '—'}"],
@@ -157,9 +159,9 @@ def architecture_diagram(*, architecture: dict | None, statuses: dict[str, str])
     )
     lst_box = Box(
         "listener",
-        380,
+        392,
         130,
-        104,
+        92,
         56,
         _("Listener"),
         [f"{listener.get('protocol') or 'HTTP'}:{listener.get('port') or 80}"],
@@ -167,29 +169,29 @@ def architecture_diagram(*, architecture: dict | None, statuses: dict[str, str])
     )
     tg_box = Box(
         "tg",
-        524,
+        540,
         122,
-        140,
+        132,
         72,
         _("Target group"),
-        [_short(tg.get("name") or "aws-hands-on"), f"{_('health')}: {target.get('health') or '—'}"],
+        [_short(tg.get("name") or "aws-hands-on", 19), f"{_('health')}: {target.get('health') or '—'}"],
         present=bool(tg),
     )
     inst_box = Box(
         "instance",
-        704,
+        734,
         122,
-        146,
+        120,
         72,
         _("EC2 instance"),
-        [_short(inst.get("id") or "—"), f":{target.get('port') or 8000} · {inst.get('state') or '—'}"],
+        [_short(inst.get("id") or "—", 17), f":{target.get('port') or 8000} · {inst.get('state') or '—'}"],
         present=bool(inst),
     )
     alb_sg = Box(
         "alb-sg",
-        150,
+        160,
         258,
-        190,
+        176,
         52,
         _("ALB security group"),
         [", ".join(_sg_names(arch, alb.get("security_groups"))) or "aws-hands-on-alb"],
@@ -197,7 +199,7 @@ def architecture_diagram(*, architecture: dict | None, statuses: dict[str, str])
     )
     ec2_sg = Box(
         "ec2-sg",
-        680,
+        684,
         258,
         170,
         52,
@@ -206,24 +208,61 @@ def architecture_diagram(*, architecture: dict | None, statuses: dict[str, str])
         present=bool(inst.get("security_groups")),
     )
 
-    def link(key: str, path: str, label: str, lx: int, ly: int, dashed: bool = False) -> Link:
+    def link(key: str, path: str, label: str, short: str, lx: int, ly: int, dashed: bool = False) -> Link:
         checks = LINK_CHECKS[key]
-        return Link(key, path, label, link_status(statuses, checks), checks, lx, ly, dashed)
+        return Link(key, path, label, link_status(statuses, checks), checks, lx, ly, dashed, short)
+
+    def between(a: Box, b: Box) -> int:
+        return (a.x + a.w + b.x) // 2
 
     links = [
-        link("client-alb", f"M{client.x + client.w},158 L{alb_box.x},158", _("HTTP :80 from the internet"), 110, 150),
-        link("alb-listener", f"M{alb_box.x + alb_box.w},158 L{lst_box.x},158", _("listener"), 344, 150),
-        link("listener-tg", f"M{lst_box.x + lst_box.w},158 L{tg_box.x},158", _("forward"), 488, 150),
-        link("tg-instance", f"M{tg_box.x + tg_box.w},158 L{inst_box.x},158", _("HTTP :8000"), 668, 150),
         link(
-            "albsg-ec2sg", f"M{alb_sg.x + alb_sg.w},284 L{ec2_sg.x},284", _("port 8000 only from the ALB SG"), 420, 276
+            "client-alb",
+            f"M{client.x + client.w},158 L{alb_box.x},158",
+            _("HTTP :80 from the internet"),
+            "HTTP :80",
+            between(client, alb_box),
+            150,
+        ),
+        link(
+            "alb-listener",
+            f"M{alb_box.x + alb_box.w},158 L{lst_box.x},158",
+            _("listener"),
+            ":80",
+            between(alb_box, lst_box),
+            150,
+        ),
+        link(
+            "listener-tg",
+            f"M{lst_box.x + lst_box.w},158 L{tg_box.x},158",
+            _("forward"),
+            _("forward"),
+            between(lst_box, tg_box),
+            150,
+        ),
+        link(
+            "tg-instance",
+            f"M{tg_box.x + tg_box.w},158 L{inst_box.x},158",
+            _("HTTP :8000"),
+            ":8000",
+            between(tg_box, inst_box),
+            150,
+        ),
+        link(
+            "albsg-ec2sg",
+            f"M{alb_sg.x + alb_sg.w},284 L{ec2_sg.x},284",
+            _("port 8000 only from the ALB SG"),
+            _("port 8000 only from the ALB SG"),
+            between(alb_sg, ec2_sg),
+            276,
         ),
         link(
             "direct",
-            f"M{client.cx},{client.y} C{client.cx},30 {inst_box.cx},30 {inst_box.cx},{inst_box.y}",
+            f"M{client.cx},{client.y} C{client.cx},20 {inst_box.cx},20 {inst_box.cx},{inst_box.y}",
             _("direct access to :8000 (must be blocked)"),
-            330,
-            42,
+            _("direct access to :8000 (must be blocked)"),
+            (client.cx + inst_box.cx) // 2,
+            36,
             dashed=True,
         ),
     ]
