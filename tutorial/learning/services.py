@@ -319,7 +319,8 @@ def _change_text(*, section: str, was_complete: bool | None, now_complete: bool,
         old, new = STATUS_WORDS.get(before.get(cid), STATUS_WORDS[None]), STATUS_WORDS[after.get(cid)]
         parts_ja.append(f"{cid}: {old['ja']} → {new['ja']}")
         parts_en.append(f"{cid}: {old['en']} → {new['en']}")
-    return " ".join(parts_ja), " ".join(parts_en)
+    # One sentence for the section, then one "check: before → after" per changed check.
+    return "、".join(parts_ja).replace("。、", "。"), "; ".join(parts_en).replace(".; ", ". ")
 
 
 def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgress]:
