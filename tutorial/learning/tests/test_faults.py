@@ -19,13 +19,15 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"  # a closed loopback port: connecti
 @pytest.fixture
 def broker_down():
     """Point the Celery app at a broker that refuses connections, for real (no mocks), then restore it."""
-    saved = app.conf.broker_url, app.conf.broker_transport_options
+    saved = app.conf.broker_url, app.conf.broker_write_url, app.conf.broker_transport_options
     app.conf.broker_url = CLOSED_PORT_BROKER
+    # With CELERY_BROKER_URL in the environment (as in CI), Celery resolves the write URL from it: pin that too.
+    app.conf.broker_write_url = CLOSED_PORT_BROKER
     app.conf.broker_transport_options = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 1}
     app._pool = None
     app.amqp._producer_pool = None
     yield
-    app.conf.broker_url, app.conf.broker_transport_options = saved
+    app.conf.broker_url, app.conf.broker_write_url, app.conf.broker_transport_options = saved
     app._pool = None
     app.amqp._producer_pool = None
 
