@@ -171,7 +171,7 @@ def connect_sandbox(request: HttpRequest) -> HttpResponse:
 def connect_role(request: HttpRequest) -> HttpResponse:
     form = RoleConnectForm(request.POST)
     if not form.is_valid():
-        return render(request, "learning/connect.html", _connect_context(request, role_form=form, open="role"), 400)
+        return render(request, "learning/connect.html", _connect_context(request, role_form=form, open="role"), status=400)
     try:
         connection = connection_save_role(
             user=request.user,
@@ -189,7 +189,7 @@ def connect_role(request: HttpRequest) -> HttpResponse:
 def connect_keys(request: HttpRequest) -> HttpResponse:
     form = KeysConnectForm(request.POST)
     if not form.is_valid():
-        return render(request, "learning/connect.html", _connect_context(request, keys_form=form, open="keys"), 400)
+        return render(request, "learning/connect.html", _connect_context(request, keys_form=form, open="keys"), status=400)
     try:
         connection = connection_save_keys(
             user=request.user,
