@@ -171,7 +171,8 @@ def connect_sandbox(request: HttpRequest) -> HttpResponse:
 def connect_role(request: HttpRequest) -> HttpResponse:
     form = RoleConnectForm(request.POST)
     if not form.is_valid():
-        return render(request, "learning/connect.html", _connect_context(request, role_form=form, open="role"), status=400)
+        context = _connect_context(request, role_form=form, open="role")
+        return render(request, "learning/connect.html", context, status=400)
     try:
         connection = connection_save_role(
             user=request.user,
@@ -189,7 +190,8 @@ def connect_role(request: HttpRequest) -> HttpResponse:
 def connect_keys(request: HttpRequest) -> HttpResponse:
     form = KeysConnectForm(request.POST)
     if not form.is_valid():
-        return render(request, "learning/connect.html", _connect_context(request, keys_form=form, open="keys"), status=400)
+        context = _connect_context(request, keys_form=form, open="keys")
+        return render(request, "learning/connect.html", context, status=400)
     try:
         connection = connection_save_keys(
             user=request.user,
