@@ -148,7 +148,8 @@ def _classify(exc: BaseException, *, kind: str, region: str) -> ConnectionInvali
         # expired token there is the app's own identity, not the learner's doing.
         if code in DENIED_CODES:
             return ConnectionInvalid("cannot_assume", region=region)
-        if code in INVALID_KEY_CODES | EXPIRED_CODES:
+        # NoCredentialsError arrives wrapped in CredentialsProblem from sessions.classify: the app has no identity.
+        if code in INVALID_KEY_CODES | EXPIRED_CODES | {"NoCredentialsError", "PartialCredentialsError"}:
             return ConnectionInvalid("app_credentials", region=region)
     if code in EXPIRED_CODES:
         return ConnectionInvalid("expired", region=region)

@@ -23,3 +23,19 @@ def test_failed_login_shows_its_message_once(client, student):
     message = html.split('role="alert">', 1)[1].split("</div>", 1)[0].strip()
     assert message
     assert html.count(message) == 1
+
+
+def test_role_refused_because_the_app_has_no_aws_identity_says_so_not_wrong_keys(student, monkeypatch):
+    from provisioning.errors import CredentialsProblem
+    from tutorial.learning import connections
+    from tutorial.learning.connections import ConnectionInvalid
+
+    def no_identity(*args, **kwargs):
+        raise CredentialsProblem("NoCredentialsError")
+
+    monkeypatch.setattr("provisioning.sessions.session_for", no_identity)
+    with pytest.raises(ConnectionInvalid) as info:
+        connections.connection_save_role(
+            user=student, role_arn="arn:aws:iam::123456789012:role/handson-lab-access", region="ap-northeast-1"
+        )
+    assert info.value.code == "app_credentials"
