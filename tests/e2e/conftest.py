@@ -82,3 +82,14 @@ def page(browser) -> Iterator:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page_on_failure(page, artifacts_dir, request):
+    """`page`, plus a screenshot and the HTML of where it stopped when the test failed (`<test name>-failure.*`)."""
+    yield page
+    report = getattr(request.node, "rep_call", None)  # set by tests/plugins/worker.py's report hook
+    if report is not None and report.failed:
+        name = request.node.name
+        page.screenshot(path=str(artifacts_dir / f"{name}-failure.png"), full_page=True)
+        (artifacts_dir / f"{name}-failure.html").write_text(page.content(), encoding="utf-8")

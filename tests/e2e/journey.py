@@ -1,0 +1,73 @@
+"""The learner's journey in the browser, in Japanese, as steps shared by the end-to-end tests.
+
+sign up -> connect the sandbox -> prepare -> check (fails, with hints) -> do it for me -> check (passes) -> clean up.
+`run_learner_journey` drives it against any running site (pytest-django's live_server with a test worker, or the
+product exactly as `make run` starts it) and saves screenshots named `<prefix>-...png` under `artifacts_dir`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STEP_PATH = "/ja/tutorials/aws-hands-on/load-balancer/"
+SLOW = 240_000  # ms: a recipe or a run with re-checks on a busy CI machine
+PASSWORD = "pl4in-Sailing-92"
+
+
+def _wait_for_recipe(page, recipe: str) -> None:
+    """Wait until the lab's recipe area shows `recipe` finished (not an earlier job's finished state)."""
+    page.locator(f"#recipe-area-lab[data-recipe='{recipe}'][data-state='done']").wait_for(timeout=SLOW)
+
+
+def run_learner_journey(page, base_url: str, artifacts_dir: Path, *, username: str, prefix: str) -> None:
+    # Sign up (Japanese pages), which lands on Connect AWS.
+    page.goto(base_url + "/ja/accounts/signup/")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    page.fill("input[name=username]", username)
+    page.fill("input[name=email]", f"{username}@example.com")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.locator("form.lc-form button[type=submit]").click()
+    page.wait_for_url("**/ja/learn/connect/")
+
+    # Connect the sandbox with one click.
+    page.locator("form[action$='/connect/sandbox/'] button").click()
+    page.locator("[data-connection=sandbox]").wait_for()
+    page.screenshot(path=str(artifacts_dir / f"{prefix}-connect.ja.png"), full_page=True)
+
+    # Prepare on the step page: progress bar, then done.
+    page.goto(base_url + STEP_PATH)
+    page.locator("form[action$='/recipes/prerequisites/'] button").click()
+    _wait_for_recipe(page, "prerequisites")
+    assert page.locator("#recipe-area-lab progress").get_attribute("value") == "100"
+
+    # Check: fails, with hints, in Japanese; the panel updates in place (htmx) until done.
+    page.locator("#lc-create-alb form[action$='/check/'] button").click()
+    page.locator("#lc-create-alb [data-check-id='alb.exists'][data-status='fail']").wait_for(timeout=SLOW)
+    page.wait_for_function(
+        "() => !document.querySelector('#lc-create-alb').hasAttribute('hx-trigger') || "
+        "document.querySelector('#lc-create-alb').getAttribute('hx-trigger').indexOf('every') < 0",
+        timeout=SLOW,
+    )
+    failing = page.locator("#lc-create-alb [data-check-id='alb.exists']")
+    assert failing.locator(".lc-hint").inner_text().strip()
+    page.locator("aside[data-section='create-alb']").screenshot(
+        path=str(artifacts_dir / f"{prefix}-panel-failing.ja.png")
+    )
+
+    # Do it for me (the whole step), then check again: everything passes.
+    page.locator(".lc-toolbar form[action$='/recipes/solve/'] button").click()
+    _wait_for_recipe(page, "solve")
+    page.locator("#lc-restrict-ec2-sg form[action$='/check/'] button").click()
+    page.locator("#lc-restrict-ec2-sg[data-state='complete']").wait_for(timeout=SLOW)
+    page.locator("#lc-create-alb[data-state='complete']").wait_for(timeout=SLOW)
+    page.locator("#learning-architecture [data-link='tg-instance'][data-status='pass']").wait_for(timeout=SLOW)
+    page.locator("aside[data-section='create-alb']").screenshot(
+        path=str(artifacts_dir / f"{prefix}-panel-passing.ja.png")
+    )
+    page.locator(".lc-lab").screenshot(path=str(artifacts_dir / f"{prefix}-architecture-passing.ja.png"))
+
+    # Clean up: ends with nothing billable left.
+    page.locator("form[action$='/recipes/teardown/'] button").click()
+    page.locator("#recipe-area-lab [data-billable='none']").wait_for(timeout=SLOW)
+    page.screenshot(path=str(artifacts_dir / f"{prefix}-step-after-cleanup.ja.png"), full_page=True)
