@@ -85,3 +85,15 @@ def _fake(monkeypatch, *statuses: str) -> list:
 
     monkeypatch.setattr(verify, "verify_step", fake_verify)
     return seen
+
+
+def test_a_missing_argument_or_unknown_option_exits_3_not_argparse_2():
+    import subprocess
+    import sys
+
+    for args in (["aws-hands-on"], ["aws-hands-on", "load-balancer", "--frobnicate"]):
+        proc = subprocess.run(
+            [sys.executable, "manage.py", "verify", *args], capture_output=True, text=True, timeout=60
+        )
+        assert proc.returncode == 3, proc.stderr
+        assert proc.stderr.strip().startswith("verify:")
