@@ -81,34 +81,28 @@ def _publish(task_name: str, job_id: int, *, countdown: int | None = None) -> st
     return str(result.id)
 
 
-def _enqueue_run(run_id: int, *, countdown: int | None = None) -> None:
+def _enqueue(model, task_name: str, pk: int, *, countdown: int | None = None) -> None:
+    """Publish the task for a Run or RecipeJob; when the broker is down, mark it `queue_unavailable` and say so."""
     try:
-        task_id = _publish("verify", run_id, countdown=countdown)
+        task_id = _publish(task_name, pk, countdown=countdown)
     except _broker_errors() as exc:
-        logger.warning("broker unavailable, run %s not queued: %s", run_id, type(exc).__name__)
-        Run.objects.filter(pk=run_id, state__in=Run.ACTIVE_STATES).update(
-            state=Run.State.ERROR,
+        logger.warning("broker unavailable, %s %s not queued: %s", model.__name__, pk, type(exc).__name__)
+        model.objects.filter(pk=pk, state__in=model.ACTIVE_STATES).update(
+            state=model.State.ERROR,
             error_code="queue_unavailable",
             error_message="the task queue could not be reached",
             finished_at=timezone.now(),
         )
         raise CheckingUnavailable from None
-    Run.objects.filter(pk=run_id).update(celery_task_id=task_id)
+    model.objects.filter(pk=pk).update(celery_task_id=task_id)
+
+
+def _enqueue_run(run_id: int, *, countdown: int | None = None) -> None:
+    _enqueue(Run, "verify", run_id, countdown=countdown)
 
 
 def _enqueue_job(job_id: int) -> None:
-    try:
-        task_id = _publish("provision", job_id)
-    except _broker_errors() as exc:
-        logger.warning("broker unavailable, recipe job %s not queued: %s", job_id, type(exc).__name__)
-        RecipeJob.objects.filter(pk=job_id, state__in=RecipeJob.ACTIVE_STATES).update(
-            state=RecipeJob.State.ERROR,
-            error_code="queue_unavailable",
-            error_message="the task queue could not be reached",
-            finished_at=timezone.now(),
-        )
-        raise CheckingUnavailable from None
-    RecipeJob.objects.filter(pk=job_id).update(celery_task_id=task_id)
+    _enqueue(RecipeJob, "provision", job_id)
 
 
 # --- runs ------------------------------------------------------------------------------------------------------
