@@ -8,9 +8,11 @@ What it does:
 3. Builds a class of N learners (default 300), each with a sandbox connection and their own sandbox account.
    `--prepared K` of them (default 20) also get the tutorial's prerequisites and the create-alb section built in
    their sandbox account, so their runs go the whole way (target health, probes) instead of failing early.
-4. Starts W Celery worker processes (default 2, each `celery -A config worker -c 1`), waits until they answer.
+4. Starts W Celery worker processes (default 2, each `celery -A config worker --pool threads -c 8`: a run mostly
+   waits on the sandbox's HTTP answers, so threads overlap that waiting), waits until they answer.
 5. Runs "check everyone" (the service the dashboard's button calls: one run per learner, one Celery group), polls
-   the database until every run of the fan-out has finished, and prints the time to complete.
+   the database until every run of the fan-out has finished, and prints the time to complete, where a run's time
+   went (waiting in the queue, the engine, storing) and how many database connections the workers hold after it.
 6. Renders the instructor's dashboard (full page and grid partial) with the test client: median time of 5 renders
    and the number of SQL queries; then times a poll when nothing changed (answered 204, nothing rendered).
 
@@ -71,8 +73,17 @@ def _ensure_postgres_database(url: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (each with concurrency 1)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--pool", default="threads", help="each worker's pool: threads (default), prefork, solo")
+    parser.add_argument("--concurrency", type=int, default=8, help="each worker's concurrency (default 8)")
     parser.add_argument("--prepared", type=int, default=20, help="learners whose sandbox gets resources built")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="touch every learner's sandbox EC2 before the fan-out (a class in session: accounts already used), so "
+        "the sandbox's one-off cost of a never-touched account (moto builds its EC2 backend, ~1,300 default AMIs) "
+        "is not in the figure",
+    )
     parser.add_argument("--timeout", type=int, default=900, help="give up waiting for the runs after this (s)")
     args = parser.parse_args()
 
@@ -98,9 +109,12 @@ def main() -> int:
     settings.SANDBOX_URL, settings.SANDBOX_DATAPLANE_URL = server.url, server.dataplane_url
     workers: list[subprocess.Popen] = []
     try:
-        classroom, instructor = _build_class(args.students, args.prepared)
-        workers = _start_workers(args.workers, server)
+        classroom, instructor = _build_class(args.students, args.prepared, warm=args.warm)
+        workers = _start_workers(args.workers, server, pool=args.pool, concurrency=args.concurrency)
+        cpu_before = _cpu_seconds(workers)
         _check_everyone(classroom, instructor, args.timeout)
+        _print_cpu(cpu_before, _cpu_seconds(workers))
+        _database_connections()
         _render_dashboard(classroom, instructor)
         _unchanged_poll(classroom, instructor)
     finally:
@@ -115,7 +129,7 @@ def main() -> int:
     return 0
 
 
-def _build_class(students: int, prepared: int):
+def _build_class(students: int, prepared: int, *, warm: bool = False):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.utils import timezone
@@ -156,10 +170,20 @@ def _build_class(students: int, prepared: int):
         run_recipe(spec, "solve", section="create-alb")
     if prepared:
         print(f"{prepared} learners prepared (prerequisites + create-alb) in {time.perf_counter() - started:.1f} s")
+    if warm:
+        from provisioning.sessions import client_for, session_for
+
+        started = time.perf_counter()
+        for connection in connections[prepared:]:
+            spec = spec_for(connection.sandbox_account, "ap-northeast-1")
+            client_for(session_for(spec), "ec2", spec).describe_vpcs()
+        print(f"{len(connections) - prepared} other sandbox accounts warmed in {time.perf_counter() - started:.1f} s")
+    else:
+        print(f"{len(connections) - prepared} sandbox accounts are cold (first touched by the check; see --warm)")
     return classroom, instructor
 
 
-def _start_workers(count: int, server) -> list[subprocess.Popen]:
+def _start_workers(count: int, server, *, pool: str, concurrency: int) -> list[subprocess.Popen]:
     from config.celery import app
 
     app.control.purge()
@@ -172,7 +196,7 @@ def _start_workers(count: int, server) -> list[subprocess.Popen]:
     )
     workers = []
     for i in range(count):
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-P", "prefork"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", str(concurrency), "-P", pool]
         command += ["-n", f"bench{i}-{os.getpid()}@%h", "-l", "warning", "--without-gossip", "--without-mingle"]
         workers.append(subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL))
     deadline = time.monotonic() + 90
@@ -180,21 +204,56 @@ def _start_workers(count: int, server) -> list[subprocess.Popen]:
         replies = app.control.ping(timeout=1.0) or []
         mine = [r for r in replies for name in r if f"-{os.getpid()}@" in name]
         if len(mine) >= count:
-            print(f"{count} worker processes ready")
+            print(f"{count} worker processes ready (pool {pool}, concurrency {concurrency} each)")
             return workers
         if any(w.poll() is not None for w in workers):
             raise SystemExit("a worker exited while starting (see its output above)")
     raise SystemExit("the workers did not answer within 90 s")
 
 
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (a prefork worker's pool processes), Linux only."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _cpu_seconds(workers: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU used so far by this process (the sandbox AWS serves from its threads) and by each worker."""
+    if not Path("/proc/self/stat").exists():
+        return {}
+    times = os.times()
+    cpu = {"sandbox (this process)": times.user + times.system}
+    cpu.update({f"worker {i}": _process_cpu(w.pid) for i, w in enumerate(workers)})
+    return cpu
+
+
+def _print_cpu(before: dict[str, float], after: dict[str, float]) -> None:
+    """Where the CPU went during the fan-out: tells a saturated sandbox from saturated workers."""
+    if not before:
+        return
+    used = ", ".join(f"{name} {after[name] - before[name]:.1f} s" for name in before)
+    print(f"  CPU during the fan-out: {used} (on {os.cpu_count()} CPUs)")
+
+
 def _check_everyone(classroom, instructor, timeout: int) -> None:
     from collections import Counter
+
+    from django.utils import timezone
 
     from tutorial.classes.selectors import class_check_progress
     from tutorial.classes.services import class_check_start
     from tutorial.learning.models import Result, Run
 
     started = time.perf_counter()
+    started_wall = timezone.now()
     check = class_check_start(classroom=classroom, step=STEP, started_by=instructor)
     fanned = time.perf_counter() - started
     total = len(check.run_ids)
@@ -223,6 +282,41 @@ def _check_everyone(classroom, instructor, timeout: int) -> None:
     if durations:
         median = statistics.median(durations)
         print(f"  engine time per run: median {median:.0f} ms, max {durations[-1]} ms")
+    _time_breakdown(runs, started_wall)
+
+
+def _time_breakdown(runs, started_wall) -> None:
+    """Where a run's time went: queued (fan-out to a worker picking it up), in the worker (engine + storing)."""
+    rows = list(runs.values_list("created_at", "started_at", "finished_at", "duration_ms"))
+    queued = sorted((s - c).total_seconds() * 1000 for c, s, f, d in rows if s)
+    in_worker = sorted((f - s).total_seconds() * 1000 for c, s, f, d in rows if s and f)
+    storing = sorted((f - s).total_seconds() * 1000 - d for c, s, f, d in rows if s and f and d is not None)
+    first = min(s for c, s, f, d in rows if s)
+    last = max(f for c, s, f, d in rows if f)
+
+    def med(values: list[float]) -> str:
+        return f"median {statistics.median(values):.0f} ms, p90 {values[int(len(values) * 0.9)]:.0f} ms"
+
+    print(f"  in the queue: {med(queued)}  (first run started {(first - started_wall).total_seconds():.2f} s in)")
+    print(f"  in the worker per run (engine + store): {med(in_worker)}")
+    print(f"  storing + bookkeeping per run (worker time - engine time): {med(storing)}")
+    print(f"  first start to last finish: {(last - first).total_seconds():.1f} s")
+
+
+def _database_connections() -> None:
+    """Connections to this database held by other processes (the workers): bounded by their concurrency, no leak."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT state, count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+            "pg_backend_pid() GROUP BY state ORDER BY state"
+        )
+        rows = cursor.fetchall()
+    total = sum(n for _, n in rows)
+    print(f"DB CONNECTIONS held by the workers after the run: {total} {dict(rows)}")
 
 
 def _render_dashboard(classroom, instructor) -> None:
