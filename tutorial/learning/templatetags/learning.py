@@ -52,3 +52,13 @@ def describe_item(item: Any) -> str:
         parts = [str(item.get(k)) for k in ("type", "kind", "name", "id", "detail") if item.get(k)]
         return " ".join(parts) or json.dumps(item, ensure_ascii=False, default=str)
     return str(item)
+
+
+@register.filter
+def within_a_minute(moment: Any) -> bool:
+    """True when `moment` is less than a minute ago: "0 minutes ago" reads as a bug, so templates say "just now"."""
+    from django.utils import timezone
+
+    if moment is None:
+        return False
+    return (timezone.now() - moment).total_seconds() < 60

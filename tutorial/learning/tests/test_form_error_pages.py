@@ -39,3 +39,26 @@ def test_role_refused_because_the_app_has_no_aws_identity_says_so_not_wrong_keys
             user=student, role_arn="arn:aws:iam::123456789012:role/handson-lab-access", region="ap-northeast-1"
         )
     assert info.value.code == "app_credentials"
+
+
+def test_unknown_page_answers_404_in_the_sites_layout(client, settings):
+    settings.DEBUG = False
+    response = client.get("/en/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in html
+    assert 'class="site-header"' in html
+
+
+def test_server_error_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+    assert "問題が発生しました" in html
+
+
+def test_login_from_a_class_join_link_says_it_leads_to_the_class(client):
+    response = client.get(reverse("login") + "?next=/ja/classes/join/ABCDEF1234/")
+    assert "/classes/join/ABCDEF1234/" in response.content.decode()
+    assert 'class="lc-banner" role="status"' in response.content.decode()
