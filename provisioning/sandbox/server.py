@@ -7,6 +7,7 @@ tests use); `serve_forever()` is what `manage.py sandbox` runs. The request-path
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 from typing import Any
@@ -36,6 +37,9 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         """Bind both servers (OSError when a port is taken), install the model, serve in daemon threads."""
+        # moto builds ~1,300 default AMIs into every account's EC2 backend on its first request: that doubled the
+        # cost of a learner's first check (benchmarks/class_check_everyone.py). The recipes need none of them.
+        os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from werkzeug.serving import make_server
 
