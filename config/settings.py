@@ -135,6 +135,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_BROKER_DIR),
         "data_folder_out": str(_BROKER_DIR),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        "control_folder": str(VAR_DIR / "broker-control"),  # kombu's default is ./control, in the checkout
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
