@@ -62,3 +62,17 @@ def test_login_from_a_class_join_link_says_it_leads_to_the_class(client):
     response = client.get(reverse("login") + "?next=/ja/classes/join/ABCDEF1234/")
     assert "/classes/join/ABCDEF1234/" in response.content.decode()
     assert 'class="lc-banner" role="status"' in response.content.decode()
+
+
+def test_nav_offers_sign_up_to_visitors_and_password_change_to_learners(client, student):
+    visitor = client.get(reverse("tutorial:home")).content.decode()
+    assert reverse("signup") + "?next=" in visitor
+    client.force_login(student)
+    learner = client.get(reverse("tutorial:home")).content.decode()
+    assert 'href="' + reverse("password_change") + '"' in learner
+
+
+def test_nav_login_from_an_account_page_does_not_come_back_to_it(client):
+    html = client.get(reverse("password_reset")).content.decode()
+    assert "?next=" + reverse("password_reset") not in html
+    assert "?next=" + reverse("tutorial:home") in html
