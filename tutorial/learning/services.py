@@ -298,8 +298,30 @@ def run_store_report(*, run: Run, report) -> Run:
 # --- progress --------------------------------------------------------------------------------------------------
 
 
-def _change_text(*, section: str, was_complete: bool | None, now_complete: bool, before: dict, after: dict) -> tuple:
-    """What changed in a section between two runs, in ja and en ("" when nothing did)."""
+MAX_CHANGED_CHECKS = 3  # the overview line stays short: the step page has the full list
+
+
+def _check_titles(tutorial: str) -> dict[str, dict[str, str]]:
+    """The content pack's check titles ({check id: {lang: title}}), or {} if the pack cannot be read."""
+    try:
+        from tutorial.content import get_tutorial
+
+        pack = get_tutorial(tutorial)
+    except Exception:  # the content is the reading side's; a raw check id is better than no progress
+        logger.exception("could not load the tutorial pack %s; using check ids", tutorial)
+        return {}
+    return dict(getattr(pack, "check_titles", None) or {})
+
+
+def _change_text(
+    *, was_complete: bool | None, now_complete: bool, before: dict, after: dict, titles: dict | None = None
+) -> tuple:
+    """What changed in a section between two runs, in ja and en ("" when nothing did).
+
+    Rendered once here (not at display time) because the text is stored per language anyway; checks are named by
+    their human title, and only the first few are listed ("+N" for the rest).
+    """
+    titles = titles or {}
     changed = [cid for cid in after if before.get(cid) != after.get(cid) and before]
     parts_ja: list[str] = []
     parts_en: list[str] = []
@@ -309,10 +331,15 @@ def _change_text(*, section: str, was_complete: bool | None, now_complete: bool,
     elif now_complete and not was_complete:
         parts_ja.append("このセクションは完了しました。")
         parts_en.append("This section is complete.")
-    for cid in changed:
+    for cid in changed[:MAX_CHANGED_CHECKS]:
         old, new = STATUS_WORDS.get(before.get(cid), STATUS_WORDS[None]), STATUS_WORDS[after.get(cid)]
-        parts_ja.append(f"{cid}: {old['ja']} → {new['ja']}")
-        parts_en.append(f"{cid}: {old['en']} → {new['en']}")
+        title = titles.get(cid) or {}
+        parts_ja.append(f"{title.get('ja') or cid}: {old['ja']} → {new['ja']}")
+        parts_en.append(f"{title.get('en') or cid}: {old['en']} → {new['en']}")
+    rest = len(changed) - MAX_CHANGED_CHECKS
+    if rest > 0:
+        parts_ja.append(f"ほか {rest} 件")
+        parts_en.append(f"+{rest} more")
     # One sentence for the section, then one "check: before → after" per changed check.
     return "、".join(parts_ja).replace("。、", "。"), "; ".join(parts_en).replace(".; ", ". ")
 
@@ -336,6 +363,7 @@ def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgre
     for r in Result.objects.filter(run_id__in=previous_run_ids).values("run_id", "check_id", "status"):
         previous.setdefault(r["run_id"], {})[r["check_id"]] = r["status"]
     now = timezone.now()
+    titles = _check_titles(run.tutorial)
     out: list[SectionProgress] = []
     for slug, check_ids in sections.items():
         after = {cid: statuses.get(cid) for cid in check_ids}
@@ -347,7 +375,7 @@ def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgre
         before = {cid: before_all[cid] for cid in check_ids if cid in before_all}
         was = progress.complete if progress.pk else None
         change_ja, change_en = _change_text(
-            section=slug, was_complete=was, now_complete=complete, before=before, after=after
+            was_complete=was, now_complete=complete, before=before, after=after, titles=titles
         )
         progress.change_ja, progress.change_en = change_ja, change_en
         if complete and not progress.complete:

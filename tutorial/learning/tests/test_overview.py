@@ -28,7 +28,8 @@ def test_overview_shows_section_states_and_what_changed(client, connected_studen
     assert 'data-step-state="failing"' in html
     assert html.count('data-section-state="complete"') == 4
     assert html.count('data-section-state="failing"') == 1
-    assert "alb.dns_reachable: 合格 → 不合格" in html
+    assert "ロードバランサーの DNS 名で Django のページが表示される: 合格 → 不合格" in html
+    assert "alb.dns_reachable:" not in html
 
 
 def test_overview_for_anonymous_has_no_progress(client):

@@ -106,10 +106,23 @@ def test_a_later_failing_run_takes_the_section_back_and_says_what_changed(connec
     progress = SectionProgress.objects.get(user=connected_student, section="create-alb")
     assert not progress.complete
     assert "no longer complete" in progress.change_en
-    assert "alb.active: pass → fail" in progress.change_en
-    assert "未完了に戻りました" in progress.change_ja and "alb.active: 合格 → 不合格" in progress.change_ja
+    assert "The load balancer's state is active: pass → fail" in progress.change_en
+    assert "未完了に戻りました" in progress.change_ja
+    assert "ロードバランサーの状態が active である: 合格 → 不合格" in progress.change_ja
+    assert "alb.active" not in progress.change_en + progress.change_ja
     untouched = SectionProgress.objects.get(user=connected_student, section="target-group")
     assert untouched.complete and untouched.change_en == ""
+
+
+def test_what_changed_names_checks_by_title_and_lists_at_most_three(connected_student, queue, engine):
+    services.run_execute(run_id=start(connected_student).pk)
+    failing = {"alb.exists": "fail", "alb.internet_facing": "fail", "alb.three_azs": "fail", "alb.active": "fail"}
+    engine.answers.append(report(failing))
+    services.run_execute(run_id=start(connected_student).pk)
+    progress = SectionProgress.objects.get(user=connected_student, section="create-alb")
+    assert progress.change_en.count("pass → fail") == 3 and progress.change_en.endswith("+1 more")
+    assert progress.change_ja.count("合格 → 不合格") == 3 and progress.change_ja.endswith("ほか 1 件")
+    assert not any(cid in progress.change_en for cid in failing)
 
 
 def test_an_error_result_does_not_complete_a_section(connected_student, queue, engine):
