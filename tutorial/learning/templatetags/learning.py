@@ -62,3 +62,25 @@ def within_a_minute(moment: Any) -> bool:
     if moment is None:
         return False
     return (timezone.now() - moment).total_seconds() < 60
+
+
+@register.filter
+def recipe_step_label(name: Any) -> str:
+    """A recipe step's human label in the active language (`create-alb/target_group` -> "ターゲットグループ")."""
+    from django.utils.translation import get_language
+
+    from provisioning.recipes.labels import step_label
+
+    return step_label(str(name), "en" if (get_language() or "").startswith("en") else "ja")
+
+
+@register.filter
+def recipe_step_detail(detail: Any) -> str:
+    """A recipe step's detail for the page: the recipes write it in English, so other languages get only
+    identifiers (an ID, ARN or DNS name: one word), not English sentences such as "1 listener(s)"."""
+    from django.utils.translation import get_language
+
+    text = str(detail or "").strip()
+    if (get_language() or "").startswith("en") or len(text.split()) <= 1:
+        return text
+    return ""

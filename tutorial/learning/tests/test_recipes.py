@@ -145,3 +145,25 @@ def test_recipe_failure_is_reported_without_raising(connected_student, queue, mo
     services.recipe_execute(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == "error" and "UnauthorizedOperation" in job.error_message
+
+
+def test_recipe_progress_names_steps_by_label_in_the_readers_language(client, connected_student):
+    job = RecipeJob.objects.create(
+        user=connected_student,
+        tutorial=TUTORIAL,
+        step=STEP,
+        recipe="teardown",
+        state=RecipeJob.State.DONE,
+        steps=[
+            {"name": "create-alb/target_group", "status": "done", "detail": "arn:aws:elasticloadbalancing:tg/x"},
+            {"name": "listeners", "status": "done", "detail": "1 listener(s)"},
+        ],
+    )
+    client.force_login(connected_student)
+    url = reverse("learning:recipe_job", args=[job.pk])
+    ja = client.get(url, **HTMX).content.decode()
+    assert 'data-step-id="create-alb/target_group"' in ja and "ターゲットグループ —" in ja
+    assert "arn:aws:elasticloadbalancing:tg/x" in ja  # identifiers are language-neutral
+    assert "listener(s)" not in ja and "create-alb/target_group —" not in ja
+    en = client.get(url.replace("/ja/", "/en/", 1), **HTMX).content.decode()
+    assert "Target group —" in en and "1 listener(s)" in en
