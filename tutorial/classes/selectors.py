@@ -482,6 +482,15 @@ def class_check_progress(*, class_check: ClassCheck) -> CheckProgress:
 class CleanupBanner:
     classroom: Classroom
     billable: list[dict]
+    step: str = ""  # the step page whose lab has the "Clean up" button ("" if the tutorial has none)
+
+
+def _cleanup_step(tutorial: str) -> str:
+    """The step of `tutorial` with recipes (its teardown): the last one the step catalog knows."""
+    from provisioning.steps import STEPS
+
+    steps = [step for (t, step) in STEPS if t == tutorial]
+    return steps[-1] if steps else ""
 
 
 def _billable_from_run(run: Run | None, statuses: dict[str, str]) -> list[dict]:
@@ -543,7 +552,7 @@ def learner_cleanup_banners(*, user) -> list[CleanupBanner]:
     for classroom in closed:
         billable = learner_billable_resources(user=user, tutorial=classroom.tutorial)
         if billable:
-            banners.append(CleanupBanner(classroom, billable))
+            banners.append(CleanupBanner(classroom, billable, step=_cleanup_step(classroom.tutorial)))
     return banners
 
 
