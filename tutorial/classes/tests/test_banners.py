@@ -88,8 +88,8 @@ def test_banner_links_to_the_step_pages_lab_where_clean_up_is(client, classroom,
     _close(classroom)
     client.force_login(real_aws)
     step_url = reverse("tutorial:step", args=[classroom.tutorial, "load-balancer"])
-    assert f'href="{step_url}#lab"' in client.get(reverse("classes:list")).content.decode()
-    assert 'id="lab"' in client.get(step_url).content.decode()
+    assert f'href="{step_url}#lc-lab-title"' in client.get(reverse("classes:list")).content.decode()
+    assert 'id="lc-lab-title"' in client.get(step_url).content.decode()
 
 
 def test_roster_of_a_closed_class_shows_who_has_not_cleaned_up(instructor_client, classroom, real_aws):
