@@ -119,6 +119,13 @@ def test_sandbox_cli_credentials_are_shown_on_request_with_endpoint_url(student_
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 
 
+def test_sandbox_cli_blocks_have_the_reading_pages_copy_button(student_client, student, monkeypatch):
+    monkeypatch.setattr(connections, "_identify", lambda spec: spec.sandbox_account)
+    student_client.post(reverse("learning:connect_sandbox"), {"region": "ap-northeast-1"})
+    html = student_client.post(reverse("learning:sandbox_credentials")).content.decode()
+    assert html.count('<div class="code-block"><button type="button" class="copy-button" data-copy-button') == 2
+
+
 def test_cloudformation_template_trusts_the_app_with_the_learners_external_id(student_client, student, settings):
     settings.AWS_APP_PRINCIPAL_ARN = "arn:aws:iam::999988887777:role/handson-app"
     response = student_client.get(reverse("learning:cloudformation_template"))
