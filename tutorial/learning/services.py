@@ -214,15 +214,24 @@ def _finish_error(run: Run, code: str, message: str) -> Run:
     return run
 
 
+def _claim(model, pk: int):
+    """Mark a queued Run or RecipeJob running under a row lock. Returns (object, claimed); a finished or missing
+    one is not claimed, which makes a redelivered task (acks_late) a no-op."""
+    with transaction.atomic():
+        obj = model.objects.select_for_update().filter(pk=pk).first()
+        if obj is None or obj.state in (model.State.DONE, model.State.ERROR):
+            return obj, False
+        obj.state = model.State.RUNNING
+        obj.started_at = timezone.now()
+        obj.save(update_fields=["state", "started_at"])
+    return obj, True
+
+
 def run_execute(*, run_id: int) -> Run | None:
     """Do one run (the job the `verify` task calls). Idempotent: a finished run is left as it is."""
-    with transaction.atomic():
-        run = Run.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.state in (Run.State.DONE, Run.State.ERROR):
-            return run
-        run.state = Run.State.RUNNING
-        run.started_at = timezone.now()
-        run.save(update_fields=["state", "started_at"])
+    run, claimed = _claim(Run, run_id)
+    if not claimed:
+        return run
 
     from celery.exceptions import SoftTimeLimitExceeded
 
@@ -486,13 +495,9 @@ def _run_recipe(spec, recipe: str, *, params, section: str | None, progress: Cal
 
 def recipe_execute(*, job_id: int) -> RecipeJob | None:
     """Run a recipe job (the job the `provision` task calls). Idempotent like run_execute."""
-    with transaction.atomic():
-        job = RecipeJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.state in (RecipeJob.State.DONE, RecipeJob.State.ERROR):
-            return job
-        job.state = RecipeJob.State.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["state", "started_at"])
+    job, claimed = _claim(RecipeJob, job_id)
+    if not claimed:
+        return job
 
     from celery.exceptions import SoftTimeLimitExceeded
 
