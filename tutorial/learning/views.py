@@ -147,8 +147,39 @@ def _after_connect(request: HttpRequest, connection) -> HttpResponse:
     return redirect("learning:connect")
 
 
-def _connect_failed(request: HttpRequest, form, error: ConnectionInvalid, which: str) -> HttpResponse:
-    form.add_error(None, error.message)
+# The three ways to connect: the form that validates the POST and the service that checks and saves it.
+_CONNECT_KINDS = {
+    "sandbox": (SandboxConnectForm, lambda user, data: connection_save_sandbox(user=user, region=data["region"])),
+    "role": (
+        RoleConnectForm,
+        lambda user, data: connection_save_role(
+            user=user,
+            role_arn=data["role_arn"],
+            region=data["region"],
+            allows_provisioning=data["allows_provisioning"],
+        ),
+    ),
+    "keys": (
+        KeysConnectForm,
+        lambda user, data: connection_save_keys(
+            user=user,
+            access_key_id=data["access_key_id"],
+            secret_access_key=data["secret_access_key"],
+            region=data["region"],
+        ),
+    ),
+}
+
+
+def _connect(request: HttpRequest, which: str) -> HttpResponse:
+    """Validate and save one kind of connection; on failure the connect page again, its form carrying the reason."""
+    form_class, save = _CONNECT_KINDS[which]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            return _after_connect(request, save(request.user, form.cleaned_data))
+        except ConnectionInvalid as error:
+            form.add_error(None, error.message)
     context = _connect_context(request, **{f"{which}_form": form, "open": which})
     return render(request, "learning/connect.html", context, status=400)
 
@@ -156,52 +187,19 @@ def _connect_failed(request: HttpRequest, form, error: ConnectionInvalid, which:
 @login_required
 @require_POST
 def connect_sandbox(request: HttpRequest) -> HttpResponse:
-    form = SandboxConnectForm(request.POST)
-    if not form.is_valid():
-        return render(request, "learning/connect.html", _connect_context(request, sandbox_form=form), status=400)
-    try:
-        connection = connection_save_sandbox(user=request.user, region=form.cleaned_data["region"])
-    except ConnectionInvalid as error:
-        return _connect_failed(request, form, error, "sandbox")
-    return _after_connect(request, connection)
+    return _connect(request, "sandbox")
 
 
 @login_required
 @require_POST
 def connect_role(request: HttpRequest) -> HttpResponse:
-    form = RoleConnectForm(request.POST)
-    if not form.is_valid():
-        context = _connect_context(request, role_form=form, open="role")
-        return render(request, "learning/connect.html", context, status=400)
-    try:
-        connection = connection_save_role(
-            user=request.user,
-            role_arn=form.cleaned_data["role_arn"],
-            region=form.cleaned_data["region"],
-            allows_provisioning=form.cleaned_data["allows_provisioning"],
-        )
-    except ConnectionInvalid as error:
-        return _connect_failed(request, form, error, "role")
-    return _after_connect(request, connection)
+    return _connect(request, "role")
 
 
 @login_required
 @require_POST
 def connect_keys(request: HttpRequest) -> HttpResponse:
-    form = KeysConnectForm(request.POST)
-    if not form.is_valid():
-        context = _connect_context(request, keys_form=form, open="keys")
-        return render(request, "learning/connect.html", context, status=400)
-    try:
-        connection = connection_save_keys(
-            user=request.user,
-            access_key_id=form.cleaned_data["access_key_id"],
-            secret_access_key=form.cleaned_data["secret_access_key"],
-            region=form.cleaned_data["region"],
-        )
-    except ConnectionInvalid as error:
-        return _connect_failed(request, form, error, "keys")
-    return _after_connect(request, connection)
+    return _connect(request, "keys")
 
 
 @never_cache
