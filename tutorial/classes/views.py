@@ -46,6 +46,15 @@ def _classroom_for(request: HttpRequest, pk: int) -> Classroom:
     return classroom
 
 
+def _enrollment_for(request: HttpRequest, pk: int, user_id: int):
+    """(classroom, enrollment) of a student in one of this instructor's classes, or 404 for anyone else."""
+    classroom = _classroom_for(request, pk)
+    enrollment = selectors.enrollment_get_student(classroom=classroom, user_id=user_id)
+    if enrollment is None:
+        raise Http404
+    return classroom, enrollment
+
+
 def _step(request: HttpRequest, classroom: Classroom) -> str:
     step = request.GET.get("step", "")
     return step if step in tutorial_steps(classroom.tutorial) else selectors.classroom_default_step(classroom=classroom)
@@ -107,10 +116,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
 @instructor_required
 @require_POST
 def roster_remove(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    classroom = _classroom_for(request, pk)
-    enrollment = selectors.enrollment_get_student(classroom=classroom, user_id=user_id)
-    if enrollment is None:
-        raise Http404
+    classroom, enrollment = _enrollment_for(request, pk, user_id)
     services.enrollment_remove(classroom=classroom, user_id=user_id)
     messages.success(request, _("%(name)s was removed from the class.") % {"name": enrollment.user.get_username()})
     return redirect("classes:roster", pk=classroom.pk)
@@ -162,10 +168,7 @@ def dashboard_grid(request: HttpRequest, pk: int) -> HttpResponse:
 @instructor_required
 @require_GET
 def student_detail(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    classroom = _classroom_for(request, pk)
-    enrollment = selectors.enrollment_get_student(classroom=classroom, user_id=user_id)
-    if enrollment is None:
-        raise Http404
+    classroom, enrollment = _enrollment_for(request, pk, user_id)
     step = _step(request, classroom)
     detail = selectors.class_student_detail(classroom=classroom, enrollment=enrollment, step=step)
     # The learner side's one way of showing results and drawing the architecture, reused as is.
