@@ -1,4 +1,6 @@
-"""Drawing primitives for the project's figures: a simplified AWS console in SVG (used by figures_build.py).
+"""Drawing primitives for the project's figures: a simplified AWS console in SVG.
+
+Used by screens.py (shared console screens) and by each step's figure module (content/<tutorial>/<step>/figures.py).
 
 Everything is plain SVG text with escaped strings; sizes are estimated from the characters (CJK wide, Latin
 narrow) because the build runs without a font engine.
@@ -6,6 +8,8 @@ narrow) because the build runs without a font engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
 FONT = (
@@ -283,3 +287,12 @@ def svg_document(body: str, *, title: str, desc: str, width: int = W, height: in
         f'<desc id="d">{escape(desc)}</desc>\n'
         f"{body}\n</svg>\n"
     )
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One figure of a step: `draw()` returns the SVG body; the document is width x height (the console's size)."""
+
+    draw: Callable[[], str]
+    width: int = W
+    height: int = H

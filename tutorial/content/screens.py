@@ -1,0 +1,108 @@
+"""Console screens shared by the steps' figures, built from the primitives in svg.py.
+
+A step's figure module (content/<tutorial>/<step>/figures.py) composes these with its own resource names and
+values; nothing here knows a step. Every name, id and address on a screen is an argument.
+"""
+
+from __future__ import annotations
+
+from .svg import GREEN, INK, MUTED, NAVY, button, console, highlight, line, panel, rect, status, table, tabs, text
+
+
+def wizard_footer(back: bool, next_label: str, *, mark_next=False) -> str:
+    """The bottom bar of the create-load-balancer wizard: [戻る] [キャンセル] [next_label]."""
+    out = line(16, 620, 1184, 620)
+    x = 1176
+    nxt, w = button(0, 0, next_label, primary=True)
+    x -= w
+    nxt, _ = button(x, 630, next_label, primary=True, mark=mark_next)
+    out += nxt
+    cancel, cw = button(0, 0, "キャンセル")
+    x -= cw + 12
+    out += button(x, 630, "キャンセル")[0]
+    if back:
+        _b, bw = button(0, 0, "戻る")
+        out += button(x - bw - 12, 630, "戻る")[0]
+    return out
+
+
+def arrow(x1, y1, x2, y2, colour=INK) -> str:
+    """A line from (x1, y1) to (x2, y2) with a horizontal arrowhead at its end (left or right)."""
+    direction = 1 if x2 > x1 else -1
+    return line(x1, y1, x2, y2, stroke=colour, sw=2) + (
+        f'<path d="M{x2} {y2} l{-10 * direction} -6 v12 z" fill="{colour}"/>'
+    )
+
+
+def arrow_down(x, y1, y2, colour=INK) -> str:
+    """A vertical line from y1 down to y2 with an arrowhead at y2."""
+    return line(x, y1, x, y2, stroke=colour, sw=2) + f'<path d="M{x} {y2} l-6 -10 h12 z" fill="{colour}"/>'
+
+
+def pill(x, y, s) -> str:
+    """A protocol:port label on an arrow of an architecture diagram."""
+    return rect(x - 38, y - 16, 76, 22, fill="#fff", stroke=NAVY, rx=11) + text(
+        x, y, s, size=12.5, anchor="middle", mono=True, weight="bold"
+    )
+
+
+def browser(x, y, w, h, url: str, *, mark_url=True) -> str:
+    """A browser window (title bar, traffic lights, address bar showing `url`)."""
+    out = rect(x, y, w, h, fill="#fff", stroke="#879596", rx=8)
+    out += rect(x, y, w, 40, fill="#dee1e6", rx=8) + rect(x, y + 24, w, 16, fill="#dee1e6")
+    for i, colour in enumerate(("#ff5f57", "#febc2e", "#28c840")):
+        out += f'<circle cx="{x + 18 + i * 18}" cy="{y + 20}" r="5" fill="{colour}"/>'
+    out += rect(x + 8, y + 46, w - 16, 30, fill="#f1f3f4", rx=15) + text(x + 22, y + 66, url, size=11.5, mono=True)
+    if mark_url:
+        out += highlight(x + 8, y + 46, w - 16, 30)
+    return out
+
+
+def django_welcome(x, y, w) -> str:
+    """Django's "The install worked successfully!" page, drawn inside a browser window whose top is at y."""
+    mid = x + w // 2
+    out = rect(x + 1, y + 84, w - 2, 60, fill="#0c4b33")
+    out += text(x + 24, y + 124, "django", size=28, fill="#fff", weight="bold")
+    out += text(mid, y + 214, "The install worked successfully!", size=17, weight="bold", anchor="middle")
+    out += text(mid, y + 240, "Congratulations!", size=17, weight="bold", anchor="middle")
+    out += text(mid, y + 294, "You are seeing this page because DEBUG=True", size=13, fill=MUTED, anchor="middle")
+    return out
+
+
+TARGET_GROUP_TABS = ["詳細", "ターゲット", "モニタリング", "ヘルスチェック", "属性", "タグ"]
+
+
+def target_group_page(name: str, arn: str, active: int, content: str) -> str:
+    """A target group's page in the EC2 console, tab `active` (see TARGET_GROUP_TABS) showing `content`."""
+    body = [panel(232, 86, 950, 560)]
+    body.append(text(252, 122, name, size=20, weight="bold"))
+    body.append(text(252, 146, arn, size=12, fill=MUTED, mono=True))
+    body.append(tabs(252, 160, TARGET_GROUP_TABS, active))
+    body.append(content)
+    return console("".join(body), nav="tg", crumbs=("EC2", "ターゲットグループ", name))
+
+
+def load_balancer_page(name: str, dns: str, active_tab: int, content: str, *, width=950, x=232, nav="lb") -> str:
+    """The load balancer list with one (selected) load balancer and its detail tabs below, tab `active_tab`."""
+    body = [panel(x, 86, width, 560)]
+    body.append(text(x + 20, 122, "ロードバランサー (1)", size=20, weight="bold"))
+    cols = [("名前", 130), ("DNS 名", 450), ("状態", 90), ("タイプ", 110), ("スキーム", 130)]
+    body.append(
+        table(
+            x + 20,
+            140,
+            cols,
+            [[name, dns, ("status", "active", True), "application", "internet-facing"]],
+            checkbox_col=True,
+            selected=0,
+        )
+    )
+    body.append(text(x + 20, 252, f"ロードバランサー: {name}", size=16, weight="bold"))
+    body.append(tabs(x + 20, 262, ["説明", "リスナー", "モニタリング", "統合サービス", "タグ"], active_tab))
+    body.append(content)
+    return console("".join(body), nav=nav, crumbs=("EC2", "ロードバランサー"))
+
+
+def success_banner(message: str, *, x=232, w=950) -> str:
+    """The green banner the console shows at the top after a change was saved."""
+    return rect(x, 50, w, 30, fill="#f2f8f0", stroke=GREEN, rx=3) + status(x + 12, 70, message, ok=True)
