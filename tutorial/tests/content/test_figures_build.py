@@ -14,7 +14,7 @@ from tutorial.content.figures_build import FigureBuildError, build, figure_modul
 REPO = Path(__file__).resolve().parents[3]
 ENGINE_FILES = [REPO / "tutorial" / "content" / name for name in ("figures_build.py", "svg.py", "screens.py")]
 
-TINY_MODULE = '''
+TINY_MODULE = """
 from tutorial.content.screens import target_group_page
 from tutorial.content.svg import Drawing, text
 
@@ -22,7 +22,7 @@ FIGURES = {
     "demo_screen": Drawing(lambda: target_group_page("demo-tg", "arn:demo", 1, text(252, 230, "hello"))),
     "demo_diagram": Drawing(lambda: text(10, 20, "diagram"), 400, 200),
 }
-'''
+"""
 TINY_META = """
 demo_screen:
   alt: {ja: デモの画面, en: A demo screen}
