@@ -3,15 +3,18 @@
 Both are bounded in time and take an injectable resolver and connectors (`ProbeConfig`), so tests and the sandbox
 route them (the sandbox's data plane answers for its ALBs on loopback). Safety, outside the sandbox: the HTTP probe
 only contacts the DNS name the learner's account reported, sends `Host: <that name>` to an address it resolved, follows
-no redirects, reads at most a few KB, and refuses private, loopback and link-local addresses (`allow_private` lifts
-that for the sandbox). A probe never raises: it returns a result whose `outcome` the checks interpret.
+no redirects, reads at most a few KB within one total deadline, and refuses every address that is not global (IPv6
+forms embedding a private IPv4 included, see is_public); `allow_private` lifts that for the sandbox. A probe never
+raises: it returns a result whose `outcome` the checks interpret.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,22 +43,44 @@ def default_resolver(host: str) -> list[str]:
 
 
 def default_http(host: str, ip: str, port: int, path: str, timeout: float) -> HttpAnswer:
-    """GET http://host/path sent to `ip`; no redirects (http.client never follows), body capped, total time capped."""
-    deadline = time.monotonic() + timeout
+    """GET http://host/path sent to `ip`; no redirects (http.client never follows), body capped, one total deadline.
+
+    A socket timeout bounds each read only, so a server dripping one header line a second would hold the probe for
+    as long as it likes. A timer therefore shuts the socket down when the deadline passes, whatever phase the
+    exchange is in, and the probe reports a timeout. (http.client has no total deadline and urllib3's `total` is
+    per-read too, hence this small watchdog.)
+    """
+    expired = threading.Event()
     conn = http.client.HTTPConnection(ip, port, timeout=timeout)
+
+    def cut() -> None:
+        expired.set()
+        sock = conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(timeout, cut)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         conn.request("GET", path, headers={"Host": host, "User-Agent": "handson-check/1", "Connection": "close"})
         resp = conn.getresponse()
         body = b""
         while len(body) < MAX_BODY:
-            if time.monotonic() > deadline:
-                raise TimeoutError("body read exceeded the probe's time budget")
             chunk = resp.read(min(1024, MAX_BODY - len(body)))
             if not chunk:
                 break
             body += chunk
+        if expired.is_set():
+            raise TimeoutError("the probe's deadline passed")
         return HttpAnswer(resp.status, {k.lower(): v for k, v in resp.getheaders()}, body)
+    except (OSError, http.client.HTTPException):
+        if expired.is_set():
+            raise TimeoutError("the probe's deadline passed") from None
+        raise
     finally:
+        watchdog.cancel()
         conn.close()
 
 
@@ -64,12 +89,36 @@ def default_tcp(ip: str, port: int, timeout: float) -> None:
         pass
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_IETF_PROTOCOL = ipaddress.ip_network("192.0.0.0/24")  # ipaddress calls 192.0.0.9 and .10 global; not for us
+
+
+def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries: IPv4-mapped, 6to4, NAT64 (64:ff9b::/96), IPv4-compatible."""
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    if addr in _NAT64 or addr in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(ip: str) -> bool:
+    """Public only when ipaddress says global, and so is any IPv4 address embedded in it."""
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return addr.is_global and not (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast)
+    if not addr.is_global or addr.is_multicast:
+        return False
+    if isinstance(addr, ipaddress.IPv4Address):
+        return addr not in _IETF_PROTOCOL
+    if addr.scope_id:
+        return False
+    embedded = _embedded_ipv4(addr)
+    return embedded is None or is_public(str(embedded))
 
 
 @dataclass

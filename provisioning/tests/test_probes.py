@@ -115,3 +115,84 @@ def test_tcp_timeout_from_the_connector_is_an_outcome():
 def test_is_public():
     assert is_public("54.250.1.2") and is_public("2406:da14::1")
     assert not any(map(is_public, ["10.1.1.1", "172.16.0.1", "192.168.0.1", "127.0.0.1", "169.254.1.1", "::1", "x"]))
+
+
+# --- issue 9, point 6: addresses that embed a private IPv4, and one total deadline ---------------------------
+
+
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254 (instance metadata)
+        "64:ff9b::a00:5",  # NAT64 of 10.0.0.5
+        "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+        "2002:c0a8:102::1",  # 6to4 of 192.168.1.2
+        "::7f00:1",  # IPv4-compatible 127.0.0.1
+        "::a9fe:a9fe",  # IPv4-compatible 169.254.169.254
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "::ffff:10.0.0.5",
+        "192.0.0.9",  # 192.0.0.0/24 (IETF protocol assignments) is refused whole
+        "192.0.0.10",
+        "192.0.0.170",
+        "fe80::1%eth0",
+    ],
+)
+def test_addresses_embedding_a_private_ipv4_are_not_public(ip):
+    assert not is_public(ip)
+
+
+def test_addresses_embedding_a_public_ipv4_follow_that_ipv4():
+    assert is_public("64:ff9b::3601:203")  # NAT64 of 54.1.2.3
+    assert is_public("8.8.8.8")
+
+
+def test_a_probe_to_a_nat64_loopback_address_is_refused(server):
+    config = ProbeConfig(resolver=lambda host: ["64:ff9b::7f00:1"])
+    assert probe_http(ALB_HOST, config=config, port=server.server_port).outcome == "private_address"
+    assert probe_tcp("64:ff9b::7f00:1", 80).outcome == "private_address"
+
+
+@pytest.fixture
+def dripping_server():
+    """A server that answers its status line, then one header line a second for 30 s (never the blank line)."""
+    stop = threading.Event()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                try:
+                    conn.recv(4096)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                    for i in range(30):
+                        if stop.wait(1):
+                            break
+                        conn.sendall(f"X-Drip-{i}: x\r\n".encode())
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    listener.close()
+    thread.join(timeout=5)
+
+
+def test_a_server_dripping_headers_holds_the_probe_for_the_deadline_only(dripping_server):
+    started = time.monotonic()
+    result = probe_http(ALB_HOST, config=_loopback(http_timeout=2.0), port=dripping_server)
+    elapsed = time.monotonic() - started
+    assert result.outcome == "timeout"
+    # One header a second would keep a per-read timeout alive for the whole 30 s; the deadline is 2 s.
+    assert elapsed < 6, elapsed
