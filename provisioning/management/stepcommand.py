@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from provisioning.steps import get_step
 from provisioning.types import ConnectionSpec
 
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+# ASCII only: `\d` and `$` would accept full-width digits and a trailing newline.
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]", re.ASCII)
 
 
 class StepCommand(BaseCommand):
@@ -52,7 +53,7 @@ class StepCommand(BaseCommand):
 
     def connection_spec(self, options: dict[str, Any]) -> ConnectionSpec:
         region = options["region"] or settings.AWS_DEFAULT_REGION
-        if not REGION.match(region):
+        if not REGION.fullmatch(region):
             raise self.usage_error(f"bad region: {region!r}")
         if options["endpoint_url"] and options["sandbox"]:
             raise self.usage_error("give either --endpoint-url or --sandbox, not both")

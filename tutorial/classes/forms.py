@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from .catalog import tutorial_choices
 from .models import Classroom
 
-REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+# ASCII only, matched whole: `\d` would accept full-width digits (ap-northeast-１) and `$` a trailing newline.
+REGION_RE = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}", re.ASCII)
+# A class ends within this window. Outside it the date is a typo, and near year 1 or 9999 the conversion to UTC
+# overflows (OverflowError, a 500) before any model validation runs.
+ENDS_AT_MIN = datetime(2000, 1, 1, tzinfo=UTC)
+ENDS_AT_MAX = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class ClassroomForm(forms.ModelForm):
@@ -32,10 +38,24 @@ class ClassroomForm(forms.ModelForm):
         self.fields["tutorial"].choices = tutorial_choices()
 
     def clean_region(self) -> str:
+        from tutorial.learning.connections import available_regions
+
         region = self.cleaned_data["region"].strip()
-        if not REGION_RE.match(region):
+        if not REGION_RE.fullmatch(region) or region not in available_regions():
             raise forms.ValidationError(_("Enter an AWS region such as ap-northeast-1."))
         return region
+
+    def clean_ends_at(self):
+        ends_at = self.cleaned_data.get("ends_at")
+        if ends_at is None:
+            return None
+        try:
+            in_range = ENDS_AT_MIN <= ends_at.astimezone(UTC) < ENDS_AT_MAX
+        except (OverflowError, ValueError):
+            in_range = False
+        if not in_range:
+            raise forms.ValidationError(_("Enter a date between the years 2000 and 2099."))
+        return ends_at
 
 
 class JoinForm(forms.Form):

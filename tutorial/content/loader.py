@@ -132,7 +132,7 @@ def _load_tutorial(directory: Path, problems: _Problems) -> Tutorial | None:
         data.get("description"), file=path, line=_line(data, "description"), what="description", problems=problems
     )
     region = data.get("region", settings.AWS_DEFAULT_REGION)
-    if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
+    if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-[0-9]", region, re.ASCII):
         problems.add(path, _line(data, "region"), f"region '{region}' is not an AWS region name")
 
     check_titles: dict[str, dict[str, str]] = {}

@@ -24,8 +24,12 @@ from .models import Connection
 
 logger = logging.getLogger(__name__)
 
-ROLE_ARN_RE = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::(?P<account>\d{12}):role/[\w+=,.@/-]{1,512}$")
-ACCESS_KEY_ID_RE = re.compile(r"^[A-Z0-9]{16,128}$")
+# ASCII only and matched whole (`fullmatch`): in a str pattern `\d` and `\w` match any Unicode digit or letter
+# (full-width １２３ passed), and `$` matches before a trailing newline.
+ROLE_ARN_RE = re.compile(
+    r"arn:aws(?:-cn|-us-gov)?:iam::(?P<account>[0-9]{12}):role/[A-Za-z0-9_+=,.@/-]{1,512}", re.ASCII
+)
+ACCESS_KEY_ID_RE = re.compile(r"[A-Z0-9]{16,128}", re.ASCII)
 
 INVALID_KEY_CODES = frozenset(
     {
@@ -222,7 +226,7 @@ def connection_save_sandbox(*, user, region: str = "") -> Connection:
 def connection_save_role(*, user, role_arn: str, region: str, allows_provisioning: bool = False) -> Connection:
     """Connect through a cross-account role the learner created from our template (assumed with their ExternalId)."""
     role_arn = (role_arn or "").strip()
-    if not ROLE_ARN_RE.match(role_arn):
+    if not ROLE_ARN_RE.fullmatch(role_arn):
         raise ConnectionInvalid("malformed_arn")
     region = _check_region(region)
     connection = connection_get_or_create(user=user)
@@ -247,7 +251,7 @@ def connection_save_keys(*, user, access_key_id: str, secret_access_key: str, re
     secret_access_key = (secret_access_key or "").strip()
     if not access_key_id or not secret_access_key:
         raise ConnectionInvalid("missing")
-    if not ACCESS_KEY_ID_RE.match(access_key_id):
+    if not ACCESS_KEY_ID_RE.fullmatch(access_key_id):
         raise ConnectionInvalid("invalid_keys")
     region = _check_region(region)
     spec = ConnectionSpec(kind="keys", region=region, access_key_id=access_key_id, secret_access_key=secret_access_key)
