@@ -20,6 +20,15 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
 os.environ.pop("AWS_PROFILE", None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_aws_credentials_cache():
+    """Each test starts without assumed-role credentials cached by an earlier one (moto forgets its roles)."""
+    yield
+    from provisioning.sessions import forget_credentials
+
+    forget_credentials()
+
+
 @pytest.fixture
 def password() -> str:
     return "correct-horse-battery-9"

@@ -111,9 +111,10 @@ def main() -> int:
     try:
         classroom, instructor = _build_class(args.students, args.prepared, warm=args.warm)
         workers = _start_workers(args.workers, server, pool=args.pool, concurrency=args.concurrency)
-        cpu_before = _cpu_seconds(workers)
-        _check_everyone(classroom, instructor, args.timeout)
-        _print_cpu(cpu_before, _cpu_seconds(workers))
+        cpu_before, main_before = _cpu_seconds(workers), time.thread_time()
+        runs = _check_everyone(classroom, instructor, args.timeout)
+        main_thread = time.thread_time() - main_before  # this thread's polling, not the sandbox's serving
+        _print_cpu(cpu_before, _cpu_seconds(workers), runs, main_thread)
         _database_connections()
         _render_dashboard(classroom, instructor)
         _unchanged_poll(classroom, instructor)
@@ -235,12 +236,24 @@ def _cpu_seconds(workers: list[subprocess.Popen]) -> dict[str, float]:
     return cpu
 
 
-def _print_cpu(before: dict[str, float], after: dict[str, float]) -> None:
-    """Where the CPU went during the fan-out: tells a saturated sandbox from saturated workers."""
+def _print_cpu(before: dict[str, float], after: dict[str, float], runs: int, main_thread: float) -> None:
+    """Where the CPU went during the fan-out (tells a saturated sandbox from saturated workers), and per run.
+
+    The sandbox serves from this process's other threads: its share is this process's CPU less the main thread's
+    (which only polls the database for the progress)."""
     if not before:
         return
-    used = ", ".join(f"{name} {after[name] - before[name]:.1f} s" for name in before)
-    print(f"  CPU during the fan-out: {used} (on {os.cpu_count()} CPUs)")
+    used = {name: after[name] - before[name] for name in before}
+    used["sandbox (this process)"] = max(0.0, used["sandbox (this process)"] - main_thread)
+    shares = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in used.items())
+    print(f"  CPU during the fan-out: {shares} (on {os.cpu_count()} CPUs)")
+    if runs:
+        workers = sum(s for n, s in used.items() if n.startswith("worker"))
+        sandbox = used.get("sandbox (this process)", 0.0)
+        print(
+            f"CPU PER RUN: worker {workers * 1000 / runs:.1f} ms, sandbox {sandbox * 1000 / runs:.1f} ms "
+            f"(progress polling, not counted: {main_thread:.1f} s)"
+        )
 
 
 def _check_everyone(classroom, instructor, timeout: int) -> None:
@@ -283,6 +296,7 @@ def _check_everyone(classroom, instructor, timeout: int) -> None:
         median = statistics.median(durations)
         print(f"  engine time per run: median {median:.0f} ms, max {durations[-1]} ms")
     _time_breakdown(runs, started_wall)
+    return total
 
 
 def _time_breakdown(runs, started_wall) -> None:

@@ -8,10 +8,17 @@ assumed-role credentials to that account). Clients are made with `client_for`, w
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import os
 import threading
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.client
+import botocore.handlers
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -27,7 +34,15 @@ SANDBOX_BASE_CREDENTIALS = {"aws_access_key_id": "handson-sandbox", "aws_secret_
 MAX_ATTEMPTS = 4
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 10
-ASSUMED_ROLE_SECONDS = 900  # the minimum STS allows: a run lasts seconds
+# One hour: allowed for every role (MaxSessionDuration is at least 3600 s, and role chaining caps at 3600 s).
+ASSUMED_ROLE_SECONDS = 3600
+# Assumed-role credentials are reused only while they have this long to live: longer than the longest task that
+# uses them (a recipe's 600 s hard limit, a run's 120 s), so no call of a task ever meets expired credentials.
+CREDENTIALS_MIN_LIFETIME = 660
+# The sandbox forgets every assumed role when it restarts, and would then quietly answer for its default account:
+# its credentials are reused for a few minutes only (a learner's bursts of checks and the automatic re-checks).
+SANDBOX_CREDENTIALS_REUSE = 300
+MAX_CACHED_CREDENTIALS = 4096
 
 
 def client_config(*, max_attempts: int = MAX_ATTEMPTS) -> Config:
@@ -39,16 +54,126 @@ def client_config(*, max_attempts: int = MAX_ATTEMPTS) -> Config:
     )
 
 
-# One loader for every session of the process: it caches the parsed service models, which otherwise cost
-# 100-250 ms per run to load again (measured by benchmarks/verify_step5.py). Reads only, so sharing is safe.
-_SHARED_LOADER = Loader()
+# --- per-process caches ---------------------------------------------------------------------------------------
+#
+# Building boto3 sessions and clients was ~40% of a worker's CPU per run (issue 13): every session registers ~130
+# built-in event handlers, every client builds its class (a method per API operation: ~700 for EC2), and every
+# role/sandbox run called sts:AssumeRole again. What does not depend on the credentials is now built once per
+# process, and assumed-role credentials are kept for their lifetime.
+#
+# Fork safety: nothing here is created at import time. `_process()` builds the caches (and their lock) lazily in
+# the process that uses them and rebuilds them when it finds itself in a forked child (another pid), so a prefork
+# child never inherits a lock that a thread of its parent held, nor botocore objects (clients hold connection
+# pools) made by its parent.
+
+
+@dataclass
+class _Assumed:
+    credentials: dict[str, str]
+    expires_at: float  # time.time() after which the credentials must not be handed out again
+
+
+@dataclass
+class _ProcessCaches:
+    pid: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    loader: Loader | None = None
+    template: botocore.session.Session | None = None  # its event handlers are copied into every new session
+    template_builtins: int = -1  # len(BUILTIN_HANDLERS) when the template was built (moto's mock_aws adds one)
+    client_classes: dict[tuple, type] = field(default_factory=dict)
+    assumed: dict[tuple, _Assumed] = field(default_factory=dict)
+    sandbox_sts: dict[tuple, Any] = field(default_factory=dict)
+
+
+_caches: _ProcessCaches | None = None
+
+
+def _process() -> _ProcessCaches:
+    global _caches
+    caches = _caches
+    if caches is None or caches.pid != os.getpid():
+        caches = _caches = _ProcessCaches(pid=os.getpid())
+    return caches
+
+
+def forget_credentials() -> None:
+    """Drop every cached assumed-role credential of this process (tests; after the sandbox was reset)."""
+    caches = _process()
+    with caches.lock:
+        caches.assumed.clear()
+        caches.sandbox_sts.clear()
+
+
+def _loader(caches: _ProcessCaches) -> Loader:
+    """One loader per process: it caches the parsed service models (100-250 ms per run to load again)."""
+    if caches.loader is None:
+        loader = Loader()
+        # boto3's own data (resources); boto3.Session would append it again on every session otherwise.
+        loader.search_paths.append(os.path.join(os.path.dirname(boto3.__file__), "data"))
+        caches.loader = loader
+    return caches.loader
+
+
+def _template(caches: _ProcessCaches) -> botocore.session.Session:
+    """A botocore session with botocore's and boto3's default handlers, built once per process."""
+    builtins = len(botocore.handlers.BUILTIN_HANDLERS)
+    if caches.template is None or caches.template_builtins != builtins:
+        core = botocore.session.Session()
+        core.register_component("data_loader", _loader(caches))
+        boto3.Session(botocore_session=core)  # registers boto3's handlers (client class injections) on `core`
+        caches.template, caches.template_builtins = core, builtins
+    return caches.template
+
+
+class _Session(boto3.Session):
+    """A boto3 session whose botocore session already carries the default handlers (copied from the template)."""
+
+    def _setup_loader(self) -> None:  # the process loader already has boto3's data path
+        self._loader = self._session.get_component("data_loader")
+
+    def _register_default_handlers(self) -> None:  # copied from the template with the rest
+        pass
+
+
+def _cached_create_client_class(original):
+    """Wrap botocore's ClientCreator._create_client_class with the per-process cache of client classes.
+
+    botocore has no hook for this, hence the wrapper. Only sessions made by `new_session` opt in (their event
+    emitter carries the marker attribute): their handlers are the template's, so the class of a service is the
+    same for all of them. A class holds no credentials or connection: the state is in each client instance.
+    """
+
+    def create_client_class(self, service_name, service_model):
+        cache = getattr(self._event_emitter, "_handson_client_classes", None)
+        if cache is None:
+            return original(self, service_name, service_model)
+        key = (service_name, service_model.api_version)
+        cls = cache.get(key)
+        if cls is None:
+            cls = cache[key] = original(self, service_name, service_model)
+        return cls
+
+    create_client_class._handson_cached = True
+    return create_client_class
+
+
+def _install_client_class_cache() -> None:
+    current = botocore.client.ClientCreator._create_client_class
+    if not getattr(current, "_handson_cached", False):
+        botocore.client.ClientCreator._create_client_class = _cached_create_client_class(current)
 
 
 def new_session(**kwargs: Any) -> boto3.Session:
-    """A boto3 session that shares the process-wide model cache (same arguments as boto3.Session)."""
-    core = botocore.session.get_session()
-    core.register_component("data_loader", _SHARED_LOADER)
-    return boto3.Session(botocore_session=core, **kwargs)
+    """A boto3 session (same arguments as boto3.Session), cheap to make: the default event handlers are copied
+    from a per-process template instead of registered again, the service models and client classes are shared."""
+    caches = _process()
+    with caches.lock:
+        template = _template(caches)
+        _install_client_class_cache()
+    core = botocore.session.Session(event_hooks=copy.copy(template._original_handler), include_builtin_handlers=False)
+    core.register_component("data_loader", _loader(caches))
+    core.get_component("event_emitter")._handson_client_classes = caches.client_classes
+    return _Session(botocore_session=core, **kwargs)
 
 
 def sandbox_role_arn(account: str) -> str:
@@ -76,6 +201,12 @@ class CallCounter:
             self.count += 1
             self.actions.append(action)
 
+    def record(self, action: str) -> None:
+        """Count a call made through a client this counter is not attached to (the shared sandbox STS client)."""
+        with self._lock:
+            self.count += 1
+            self.actions.append(action)
+
 
 def client_for(session: boto3.Session, service: str, spec: ConnectionSpec) -> Any:
     """A client of `service` in the spec's region, through its endpoint URL when one is set."""
@@ -85,10 +216,102 @@ def client_for(session: boto3.Session, service: str, spec: ConnectionSpec) -> An
     return session.client(service, **kwargs)
 
 
-def _assume(base: boto3.Session, spec: ConnectionSpec, role_arn: str, counter: CallCounter | None) -> boto3.Session:
-    if counter is not None:
-        counter.attach(base)
-    sts = client_for(base, "sts", spec)
+def _credentials_key(spec: ConnectionSpec, role_arn: str) -> tuple:
+    """What identifies an assumed role: the role, the ExternalId, the base identity and the endpoint.
+
+    The base secret enters only as a digest, so the key itself holds no secret.
+    """
+    secret = hashlib.sha256((spec.secret_access_key or "").encode()).hexdigest() if spec.secret_access_key else ""
+    return (
+        spec.kind,
+        role_arn,
+        spec.external_id or "",
+        spec.access_key_id or "",
+        secret,
+        spec.profile or "",
+        spec.endpoint_url or "",
+    )
+
+
+def _cached_credentials(key: tuple) -> dict[str, str] | None:
+    caches = _process()
+    with caches.lock:
+        entry = caches.assumed.get(key)
+        if entry is None:
+            return None
+        if entry.expires_at <= time.time():
+            del caches.assumed[key]
+            return None
+        return entry.credentials
+
+
+def _keep_credentials(key: tuple, spec: ConnectionSpec, creds: dict[str, Any]) -> None:
+    now = time.time()
+    expiration = creds.get("Expiration")
+    expires = expiration.timestamp() if hasattr(expiration, "timestamp") else now + ASSUMED_ROLE_SECONDS
+    reuse_until = expires - CREDENTIALS_MIN_LIFETIME
+    if spec.kind == "sandbox":
+        reuse_until = min(reuse_until, now + SANDBOX_CREDENTIALS_REUSE)
+    if reuse_until <= now:
+        return
+    caches = _process()
+    with caches.lock:
+        if len(caches.assumed) >= MAX_CACHED_CREDENTIALS:
+            for stale in [k for k, v in caches.assumed.items() if v.expires_at <= now] or list(caches.assumed)[:256]:
+                caches.assumed.pop(stale, None)
+        caches.assumed[key] = _Assumed(
+            {
+                "aws_access_key_id": creds["AccessKeyId"],
+                "aws_secret_access_key": creds["SecretAccessKey"],
+                "aws_session_token": creds["SessionToken"],
+            },
+            reuse_until,
+        )
+
+
+def forget_credentials_for(spec: ConnectionSpec) -> None:
+    """Drop the cached credentials of one connection (a run found them expired or refused)."""
+    role_arn = spec.role_arn if spec.kind == "role" else sandbox_role_arn(spec.sandbox_account or "")
+    caches = _process()
+    with caches.lock:
+        caches.assumed.pop(_credentials_key(spec, role_arn or ""), None)
+
+
+def _sandbox_sts(spec: ConnectionSpec) -> Any:
+    """The sandbox's STS client for the fixed base credentials: one per process and endpoint (clients are
+    thread-safe; botocore sessions are not, so the session behind it is used once, here, under the lock)."""
+    caches = _process()
+    key = (spec.region, spec.endpoint_url or "")
+    client = caches.sandbox_sts.get(key)
+    if client is None:
+        client = client_for(new_session(region_name=spec.region, **SANDBOX_BASE_CREDENTIALS), "sts", spec)
+        with caches.lock:
+            client = caches.sandbox_sts.setdefault(key, client)
+    return client
+
+
+def _assume(
+    base: boto3.Session | None,
+    spec: ConnectionSpec,
+    role_arn: str,
+    counter: CallCounter | None,
+    *,
+    reuse: bool = True,
+) -> boto3.Session:
+    """A session with the role's credentials: cached ones while they have CREDENTIALS_MIN_LIFETIME to live, else
+    a fresh sts:AssumeRole (through `base`, or the shared sandbox STS client when `base` is None)."""
+    key = _credentials_key(spec, role_arn)
+    cached = _cached_credentials(key) if reuse else None
+    if cached is not None:
+        return new_session(region_name=spec.region, **cached)
+    if base is None:
+        sts = _sandbox_sts(spec)
+        if counter is not None:
+            counter.record("sts:AssumeRole")
+    else:
+        if counter is not None:
+            counter.attach(base)
+        sts = client_for(base, "sts", spec)
     kwargs: dict[str, Any] = {
         "RoleArn": role_arn,
         "RoleSessionName": ROLE_SESSION_NAME,
@@ -114,6 +337,7 @@ def _assume(base: boto3.Session, spec: ConnectionSpec, role_arn: str, counter: C
     except BotoCoreError as exc:
         classify(exc, "sts:AssumeRole")
         raise
+    _keep_credentials(key, spec, creds)
     return new_session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
@@ -122,9 +346,11 @@ def _assume(base: boto3.Session, spec: ConnectionSpec, role_arn: str, counter: C
     )
 
 
-def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None) -> boto3.Session:
+def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None, reuse: bool = True) -> boto3.Session:
     """A boto3 session for the connection. With `counter`, the AssumeRole call (role/sandbox) is counted too.
 
+    Role and sandbox connections reuse the credentials of an earlier AssumeRole while they last (see
+    CREDENTIALS_MIN_LIFETIME); `reuse=False` assumes the role again (what writes to the sandbox do).
     Raises CredentialsProblem when a role cannot be assumed, ValueError when the spec is incomplete.
     """
     if spec.kind == "ambient":
@@ -141,6 +367,8 @@ def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None) -> 
     if spec.kind == "role":
         if not spec.role_arn:
             raise ValueError("a 'role' connection needs a role ARN")
+        if reuse and (cached := _cached_credentials(_credentials_key(spec, spec.role_arn))) is not None:
+            return new_session(region_name=spec.region, **cached)
         if spec.access_key_id and spec.secret_access_key:
             base = new_session(
                 aws_access_key_id=spec.access_key_id,
@@ -150,12 +378,11 @@ def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None) -> 
             )
         else:
             base = new_session(profile_name=spec.profile, region_name=spec.region)  # the app's own identity
-        return _assume(base, spec, spec.role_arn, counter)
+        return _assume(base, spec, spec.role_arn, counter, reuse=False)
     if spec.kind == "sandbox":
         account = spec.sandbox_account or ""
         if not (account.isdigit() and len(account) == 12):
             raise ValueError("a 'sandbox' connection needs a 12-digit sandbox account id")
         # endpoint_url is the sandbox's URL; without one (moto's in-process mock_aws) the default endpoints are used.
-        base = new_session(region_name=spec.region, **SANDBOX_BASE_CREDENTIALS)
-        return _assume(base, spec, sandbox_role_arn(account), counter)
+        return _assume(None, spec, sandbox_role_arn(account), counter, reuse=reuse)
     raise ValueError(f"unknown connection kind: {spec.kind!r}")

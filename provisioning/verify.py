@@ -17,7 +17,7 @@ from provisioning.checks.base import CheckContext, Outcome, t
 from provisioning.checks.registry import CHECKS, CheckSpec
 from provisioning.errors import ApiError, CredentialsProblem
 from provisioning.probes import ProbeConfig, ProbeSkipped, probe_http, probe_tcp
-from provisioning.sessions import CallCounter, session_for
+from provisioning.sessions import CallCounter, forget_credentials_for, session_for
 from provisioning.snapshot import Snapshot, collect_snapshot, snapshot_architecture
 from provisioning.steps import SECTION_OF_CHECK, Step5Params, get_step
 from provisioning.types import CheckResult, ConnectionSpec, RunReport
@@ -153,6 +153,7 @@ def verify_step(
         session = session_for(spec, counter=counter)
         snap = collect_snapshot(session, spec, params, max_workers=max_workers, counter=counter)
     except CredentialsProblem as exc:
+        forget_credentials_for(spec)  # cached assumed-role credentials that stopped working are not used again
         return _credentials_report(tutorial, step, exc, started, counter.count)
 
     ctx = CheckContext(snapshot=snap, params=params)

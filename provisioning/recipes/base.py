@@ -50,7 +50,8 @@ class RecipeContext:
     def client(self, service: str) -> Any:
         if service not in self.clients:
             if self.session is None:
-                self.session = session_for(self.spec)
+                # Writes to the sandbox assume the role afresh (see sessions.SANDBOX_CREDENTIALS_REUSE).
+                self.session = session_for(self.spec, reuse=self.spec.kind != "sandbox")
             self.clients[service] = client_for(self.session, service, self.spec)
         return self.clients[service]
 
