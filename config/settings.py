@@ -176,6 +176,7 @@ SANDBOX_HOST = env_str("SANDBOX_HOST", "127.0.0.1")
 SANDBOX_PORT = env_int("SANDBOX_PORT", 5055)
 SANDBOX_URL = env_str("SANDBOX_URL", f"http://{SANDBOX_HOST}:{SANDBOX_PORT}")
 SANDBOX_DATAPLANE_URL = env_str("SANDBOX_DATAPLANE_URL", "")  # default derived by provisioning.sandbox
+SANDBOX_RATE_LIMIT = env_str("SANDBOX_RATE_LIMIT", "40/second;600/minute")  # per learner account, `limits` notation
 SANDBOX_SECRET = env_str("SANDBOX_SECRET", "") or SECRET_KEY  # derives learners' sandbox CLI keys
 
 # --- classes: when the dashboard flags a learner as stuck (see tutorial/classes/selectors.py) ---------------------

@@ -1,7 +1,8 @@
 """The sandbox process: moto's server and the data plane, in one process so both see the same backends.
 
 `SandboxServer(host, port, dataplane_port).start()` starts both in daemon threads (port 0 picks a free port, which
-tests use); `serve_forever()` is what `manage.py sandbox` runs. The request-path model is installed on start.
+tests use); `serve_forever()` is what `manage.py sandbox` runs. The request-path model and the per-learner limits
+(limits.py) are installed on start.
 """
 
 from __future__ import annotations
@@ -44,18 +45,19 @@ class SandboxServer:
         from werkzeug.serving import make_server
 
         from provisioning.sandbox.dataplane import make_dataplane_server
+        from provisioning.sandbox.limits import RateLimited, install_quotas
         from provisioning.sandbox.model import install_request_path_model
 
         if self.port:
             _check_free(self.host, self.port)  # werkzeug would print a paragraph and exit; say it in one line
-        app = DomainDispatcherApplication(create_backend_app)
+        app = RateLimited(DomainDispatcherApplication(create_backend_app))
         self._moto = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         try:
             self._dataplane = make_dataplane_server(self.host, self.dataplane_port)
         except OSError:
             self._moto.server_close()
             raise
-        self._uninstall = install_request_path_model()
+        self._uninstall = [install_request_path_model(), install_quotas()]
         for server in (self._moto, self._dataplane):
             thread = threading.Thread(target=server.serve_forever, daemon=True, name=f"sandbox-{id(server)}")
             thread.start()
@@ -70,9 +72,9 @@ class SandboxServer:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
-        if self._uninstall is not None:
-            self._uninstall()
-            self._uninstall = None
+        for uninstall in self._uninstall or ():
+            uninstall()
+        self._uninstall = None
 
 
 def _check_free(host: str, port: int) -> None:
