@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tutorial",
     "tutorial.learning",
     "tutorial.classes",
+    "tutorial.console",
     "provisioning",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("tutorial.learning.account_urls")),
     path("learn/", include("tutorial.learning.urls")),
     path("classes/", include("tutorial.classes.urls")),
+    path("sandbox/console/", include("tutorial.console.urls")),
     path("", include("tutorial.urls")),
     prefix_default_language=True,
 )
