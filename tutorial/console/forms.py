@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from provisioning.console import (
     ANYWHERE_V4,
@@ -41,13 +42,13 @@ SOURCE_TYPES = (
     ("anywhere-ipv4", _("Anywhere-IPv4")),
     ("anywhere-ipv6", _("Anywhere-IPv6")),
 )
-PROTOCOL_LABELS = {"tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "-1": _("All")}
+PROTOCOL_LABELS = {"tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "-1": pgettext_lazy("protocol", "All")}
 MAX_RULE_ROWS = 60  # AWS's default quota of inbound rules per group
 
 
 def vpc_label(vpc: Vpc) -> str:
     label = f"{vpc.id} ({vpc.cidr})"
-    return f"{label} ({_('default')})" if vpc.is_default else label
+    return "{} ({})".format(label, _("default")) if vpc.is_default else label
 
 
 def subnet_label(subnet: Subnet) -> str:
@@ -135,12 +136,20 @@ class RuleRow:
 
 
 def rows_from_post(data) -> list[RuleRow]:
-    columns = ("rule_type", "port_range", "source_type", "cidr", "source_group", "description")
+    # POST name -> RuleRow field ("rule_description": the group's own form has a "description" too)
+    columns = {
+        "rule_type": "rule_type",
+        "port_range": "port_range",
+        "source_type": "source_type",
+        "cidr": "cidr",
+        "source_group": "source_group",
+        "rule_description": "description",
+    }
     lists = {c: data.getlist(c) for c in columns}
     count = min(max((len(v) for v in lists.values()), default=0), MAX_RULE_ROWS)
     rows = []
     for i in range(count):
-        values = {c: (lists[c][i] if i < len(lists[c]) else "").strip()[:255] for c in columns}
+        values = {field: (lists[c][i] if i < len(lists[c]) else "").strip()[:255] for c, field in columns.items()}
         rows.append(RuleRow(**values))
     return rows
 

@@ -60,7 +60,9 @@ def console_view(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         connection = _connection(request)
         if connection is None or not connection.is_connected:
-            return HttpResponseRedirect(reverse("learning:connect") + "?" + urlencode({"next": request.get_full_path()}))
+            return HttpResponseRedirect(
+                reverse("learning:connect") + "?" + urlencode({"next": request.get_full_path()})
+            )
         if not connection.is_sandbox:
             return render(request, "console/unavailable.html", {"reason": "real_aws"}, status=403)
         request.sandbox_connection = connection  # the console's header shows the account and region

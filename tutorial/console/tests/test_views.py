@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from provisioning.console import Console
 from provisioning.recipes import run_recipe
@@ -19,6 +19,14 @@ from provisioning.sessions import session_for
 from tutorial.learning.models import Connection
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sandbox]
+
+
+@pytest.fixture(autouse=True)
+def _japanese():
+    # The test client's LocaleMiddleware leaves the last request's language active; reverse() in Japanese.
+    translation.activate("ja")
+    yield
+    translation.activate("ja")
 
 
 def _connect(user, account: str | None = None, kind: str = "sandbox") -> Connection:
@@ -49,8 +57,8 @@ def learner(sandbox_server, student, client):  # noqa: F811
     return client
 
 
-def _url(name: str, **kwargs) -> str:
-    return reverse(f"console:{name}", kwargs=kwargs or None)
+def _url(view: str, **kwargs) -> str:
+    return reverse(f"console:{view}", kwargs=kwargs or None)
 
 
 def _instance_id(account: str) -> str:
@@ -157,7 +165,7 @@ def test_launch_more_like_this_into_a_chosen_subnet(learner):
 
 def _rows(*rows: dict) -> dict:
     """POST data of the rule editor: parallel lists, one entry per row."""
-    columns = ("rule_type", "port_range", "source_type", "cidr", "source_group", "description")
+    columns = ("rule_type", "port_range", "source_type", "cidr", "source_group", "rule_description")
     return {c: [r.get(c, "") for r in rows] for c in columns}
 
 
@@ -189,7 +197,9 @@ def test_add_rule_and_delete_buttons_change_the_rows_without_saving(learner):
     page = learner.get(url).content.decode()
     assert page.count("data-rule-row=") == 3
 
-    rows = _rows(*[{"rule_type": "custom-tcp", "port_range": str(p), "source_type": "anywhere-ipv4"} for p in (80, 8000)])
+    rows = _rows(
+        *[{"rule_type": "custom-tcp", "port_range": str(p), "source_type": "anywhere-ipv4"} for p in (80, 8000)]
+    )
     added = learner.post(url, {**rows, "add_rule": "1"}).content.decode()
     deleted = learner.post(url, {**rows, "delete_row": "0"}).content.decode()
 
@@ -273,7 +283,9 @@ def test_alb_wizard_keeps_the_form_while_creating_a_group_and_a_target_group(lea
     register_url = created["Location"]
     assert register_url.startswith(_url("register_targets", name="aws-hands-on"))
     instance = _instance_id(learner.account)
-    registered = learner.post(register_url, {"instances": [instance], "port": "8000", "next": tg_form["next"] + "?tg=x"})
+    registered = learner.post(
+        register_url, {"instances": [instance], "port": "8000", "next": tg_form["next"] + "?tg=x"}
+    )
     assert registered.status_code == 302
     tg = console.target_group("aws-hands-on")
     assert [(t.id, t.port) for t in console.targets(tg.arn)] == [(instance, 8000)]
@@ -317,15 +329,22 @@ def test_unhealthy_target_shows_aws_reason_and_the_dns_name_a_504(learner):
     from provisioning.console import LoadBalancerSpec, TargetGroupSpec, rule_from_type
 
     alb = console.create_security_group(
-        name="alb", description="alb", vpc_id=vpc, inbound=[rule_from_type("http", source_kind="cidr", source="0.0.0.0/0")]
+        name="alb",
+        description="alb",
+        vpc_id=vpc,
+        inbound=[rule_from_type("http", source_kind="cidr", source="0.0.0.0/0")],
     )
-    tg = console.create_target_group(TargetGroupSpec(name="tg", vpc_id=vpc, port=8000, health_check_path="/healthcheck"))
+    tg = console.create_target_group(
+        TargetGroupSpec(name="tg", vpc_id=vpc, port=8000, health_check_path="/healthcheck")
+    )
     console.register_targets(tg.arn, [_instance_id(learner.account)], 8000)
     subnets = {}
     for s in console.subnets(vpc):
         subnets.setdefault(s.zone, s.id)
     console.create_load_balancer(
-        LoadBalancerSpec(name="lb", subnet_ids=tuple(subnets.values()), security_group_ids=(alb,), target_group_arn=tg.arn)
+        LoadBalancerSpec(
+            name="lb", subnet_ids=tuple(subnets.values()), security_group_ids=(alb,), target_group_arn=tg.arn
+        )
     )
     console.set_inbound_rules(_group_id(learner.account, "aws-hands-on-ec2"), [])  # nothing reaches the instance
 
