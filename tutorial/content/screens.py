@@ -106,3 +106,20 @@ def load_balancer_page(name: str, dns: str, active_tab: int, content: str, *, wi
 def success_banner(message: str, *, x=232, w=950) -> str:
     """The green banner the console shows at the top after a change was saved."""
     return rect(x, 50, w, 30, fill="#f2f8f0", stroke=GREEN, rx=3) + status(x + 12, 70, message, ok=True)
+
+
+def menu(x, y, w, items: list[str], *, mark: int | None = None, row_h=30) -> str:
+    """An open drop-down menu (items ending in ▸ open a submenu); `mark` outlines one item."""
+    out = rect(x + 3, y + 3, w, row_h * len(items) + 8, fill="#00000022", rx=4)
+    out += rect(x, y, w, row_h * len(items) + 8, fill="#fff", stroke="#879596", rx=4)
+    for i, item in enumerate(items):
+        iy = y + 4 + row_h * i
+        label, submenu = (item[:-1].rstrip(), True) if item.endswith("▸") else (item, False)
+        if i == mark:
+            out += rect(x + 1, iy, w - 2, row_h, fill="#f1faff")
+        out += text(x + 14, iy + 20, label, size=14, weight="bold" if i == mark else "normal")
+        if submenu:
+            out += text(x + w - 14, iy + 20, "▸", size=12, fill=MUTED, anchor="end")
+        if i == mark:
+            out += highlight(x + 1, iy, w - 2, row_h)
+    return out

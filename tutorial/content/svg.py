@@ -113,9 +113,10 @@ def radio(x, y, label, *, on=False) -> tuple[str, float]:
     return out, 24 + text_width(label, 14) + 24
 
 
-def status(x, y, label, *, ok=True) -> str:
-    colour = GREEN if ok else HIGHLIGHT
-    mark = "✓" if ok else "✕"
+def status(x, y, label, *, ok: bool | None = True) -> str:
+    """A status with its icon: ok (green tick), not ok (red cross), or None for a neutral state (grey dash)."""
+    colour = GREEN if ok else (MUTED if ok is None else HIGHLIGHT)
+    mark = "✓" if ok else ("–" if ok is None else "✕")
     return (
         f'<circle cx="{x + 8}" cy="{y - 5}" r="8" fill="{colour}"/>'
         + text(x + 8, y - 1, mark, size=11, fill="#fff", weight="bold", anchor="middle")
@@ -192,7 +193,7 @@ def panel(x, y, w, h, title=None) -> str:
 NAV_ITEMS = [
     ("EC2 ダッシュボード", None),
     ("インスタンス", "h"),
-    ("インスタンス", None),
+    ("インスタンス", "ec2"),
     ("ネットワーク & セキュリティ", "h"),
     ("セキュリティグループ", "sg"),
     ("キーペア", None),
