@@ -6,12 +6,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run test lint format messages e2e bench clean
+.PHONY: setup run test lint format messages e2e bench lock clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
+# Installs exactly the hash-locked versions (requirements-dev.lock: the runtime lock plus the test tools).
+$(BIN)/.installed: requirements-dev.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 setup: $(BIN)/.installed
@@ -46,6 +46,13 @@ e2e: setup
 
 bench: setup
 	$(BIN)/python benchmarks/verify_step5.py
+
+# Re-pin after editing requirements*.txt or constraints.txt (needs uv: `pip install uv`, or `pipx run uv`).
+UV ?= uv
+lock:
+	for f in requirements requirements-dev; do \
+	  $(UV) pip compile --quiet --generate-hashes --python-version 3.11.7 --python-platform x86_64-unknown-linux-gnu \
+	    --no-header $$f.txt -o $$f.lock; done
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

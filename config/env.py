@@ -7,7 +7,11 @@ configuration error, not a silent False.
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
+import tempfile
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,3 +47,76 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+# --- secrets ----------------------------------------------------------------------------------------------------
+# Values that are public (in this repository, its docs, or common templates) and so are no secret at all. The
+# settings refuse them whatever DEBUG says: a key anyone can read lets anyone forge sessions, recompute learners'
+# sandbox keys and decrypt stored access keys.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "insecure-local-only-secret-key-change-me",  # this project's old built-in default
+        "change-me-in-dot-env",  # the old docker-compose default
+        "change-me",
+        "changeme",
+        "secret",
+        "secret-key",
+        "your-secret-key",
+        "replace-me",
+        "Jq0cOKp0mJxqWm5X1Bq0oTg3c1b3mGz0nXk9Z8p5Y2E=",  # the Fernet key an old test printed
+    }
+)
+
+
+def is_placeholder_secret(value: str) -> bool:
+    value = value.strip()
+    return value in PLACEHOLDER_SECRETS or value.lower().startswith(("django-insecure", "change-me", "changeme"))
+
+
+def refuse_placeholder(name: str, value: str) -> str:
+    if value and is_placeholder_secret(value):
+        raise ImproperlyConfigured(f"{name} is a published placeholder, not a secret: generate a random one.")
+    return value
+
+
+def local_secrets(var_dir: Path) -> dict[str, str]:
+    """Random secrets for the embedded default, made on first start and kept in VAR_DIR/local-secrets.json (0600).
+
+    web, worker, beat and the sandbox start at the same time under `make run` and must agree, so the file is
+    written whole to a temporary name and then hard-linked into place: exactly one process wins, the others read
+    the winner's file (never a half-written one).
+    """
+    path = var_dir / "local-secrets.json"
+    try:
+        return _read_secrets(path)
+    except FileNotFoundError:
+        pass
+    from cryptography.fernet import Fernet
+
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SANDBOX_SECRET": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    }
+    var_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=var_dir, prefix=".local-secrets.")  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(values, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return _read_secrets(path)  # another process won the race: use its secrets
+    finally:
+        os.unlink(tmp)
+    return values
+
+
+def _read_secrets(path: Path) -> dict[str, str]:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ImproperlyConfigured(f"{path} is readable by others (mode {mode:o}): chmod 600 it.")
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)

@@ -12,17 +12,22 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, local_secrets, refuse_placeholder
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 # --- core -----------------------------------------------------------------------------------------------------
-_DEFAULT_SECRET = "insecure-local-only-secret-key-change-me"  # noqa: S105 (refused when DEBUG is off)
-SECRET_KEY = env_str("SECRET_KEY", _DEFAULT_SECRET)
 DEBUG = env_bool("DEBUG", True)
-if not DEBUG and SECRET_KEY == _DEFAULT_SECRET:
-    raise ImproperlyConfigured("DEBUG is off but SECRET_KEY is the built-in default: set SECRET_KEY.")
+# Secrets: from the environment (or X_FILE). With DEBUG off they are required; with DEBUG on, a missing one is
+# generated at random on first start and kept in VAR_DIR/local-secrets.json (mode 0600), never derived from a
+# constant. Published placeholders are refused either way.
+_LOCAL = None if not DEBUG else local_secrets(VAR_DIR)
+SECRET_KEY = refuse_placeholder("SECRET_KEY", env_str("SECRET_KEY", ""))
+if not SECRET_KEY:
+    if _LOCAL is None:
+        raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY (long and random: secrets.token_urlsafe(50)).")
+    SECRET_KEY = _LOCAL["SECRET_KEY"]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -35,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_htmx",
     "template_partials",
     "tutorial",
@@ -45,7 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheckMiddleware",  # /healthz, before host checks and the HTTPS redirect (load balancers)
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files in production (hashed, compressed, cached)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -111,20 +120,65 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))  # where collectstatic writes
+# Production (DEBUG off): `collectstatic` writes hashed, compressed copies that whitenoise serves with far-future
+# cache headers. With DEBUG on, files are served as they are from the source folders (no collectstatic needed).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 365 * 24 * 3600  # hashed names change with the content, so caching them for a year is safe
+WHITENOISE_USE_FINDERS = DEBUG  # DEBUG on: straight from the source folders, re-read on change (no collectstatic)
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the body's hx-headers, not the cookie
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: SECURE_COOKIES=true says the site is served over HTTPS (directly or behind a TLS proxy). It turns on
+# secure cookies, the redirect to https and HSTS; each can be set on its own. Behind a proxy that terminates TLS,
+# SECURE_PROXY_SSL_HEADER names the header it sets (e.g. X-Forwarded-Proto) - only when the proxy always sets or
+# overwrites it. `manage.py check --deploy` passes with no warning when these are on (tests/test_deploy.py).
+SECURE_COOKIES = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_COOKIES)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SECURE_COOKIES else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_COOKIES)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_COOKIES)
+_PROXY_HEADER = env_str("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https") if _PROXY_HEADER else None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from this site, no inline script, no eval (htmx is
+# told not to eval, see templates/base.html). Style *attributes* stay allowed: sanitised content keeps
+# `text-align` on table cells and htmx swaps markup with them; a style attribute cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # Fernet keys (comma-separated, newest first) for credentials at rest. Rotation: prepend a new key, keep the old.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
-if not DEBUG and not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("DEBUG is off: set FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated).")
+FIELD_ENCRYPTION_KEYS = [refuse_placeholder("FIELD_ENCRYPTION_KEYS", k) for k in env_list("FIELD_ENCRYPTION_KEYS", "")]
+if not FIELD_ENCRYPTION_KEYS:
+    if _LOCAL is None:
+        raise ImproperlyConfigured("DEBUG is off: set FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated).")
+    FIELD_ENCRYPTION_KEYS = [_LOCAL["FIELD_ENCRYPTION_KEY"]]
 
 # --- mail -----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -163,6 +217,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 100)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # One queue name per deployment (tests give each worker process a queue of its own, see tests/plugins/worker.py).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Worker processes per `celery worker` (compose: CELERY_WORKER_CONCURRENCY; docs/deploy.md sizes it).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 4)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps that need periodic work (see tutorial/classes/apps.py)
@@ -178,7 +235,11 @@ SANDBOX_PORT = env_int("SANDBOX_PORT", 5055)
 SANDBOX_URL = env_str("SANDBOX_URL", f"http://{SANDBOX_HOST}:{SANDBOX_PORT}")
 SANDBOX_DATAPLANE_URL = env_str("SANDBOX_DATAPLANE_URL", "")  # default derived by provisioning.sandbox
 SANDBOX_RATE_LIMIT = env_str("SANDBOX_RATE_LIMIT", "40/second;600/minute")  # per learner account, `limits` notation
-SANDBOX_SECRET = env_str("SANDBOX_SECRET", "") or SECRET_KEY  # derives learners' sandbox CLI keys
+# Derives learners' sandbox CLI keys (docs/deploy.md: rotating it). Defaults to the local random one with DEBUG on,
+# to SECRET_KEY with DEBUG off (compose requires it set).
+SANDBOX_SECRET = refuse_placeholder("SANDBOX_SECRET", env_str("SANDBOX_SECRET", "")) or (
+    _LOCAL["SANDBOX_SECRET"] if _LOCAL is not None else SECRET_KEY
+)
 
 # --- classes: when the dashboard flags a learner as stuck (see tutorial/classes/selectors.py) ---------------------
 CLASSES_STUCK_AFTER_MINUTES = env_int("CLASSES_STUCK_AFTER_MINUTES", 15)

@@ -79,4 +79,18 @@
       if (event.target.closest("a")) nav.removeAttribute("open");
     });
   }
+
+  // Buttons that ask first (data-confirm="question"): the Content-Security-Policy forbids inline onclick handlers.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
+  // Polling only while the tab is visible: elements poll on `hx-trigger="lab:visible-tick from:body"`, which fires
+  // every 2 s while the page is shown (an htmx trigger filter would need eval, which the CSP forbids).
+  window.setInterval(function () {
+    if (document.visibilityState === "visible") {
+      document.body.dispatchEvent(new CustomEvent("lab:visible-tick"));
+    }
+  }, 2000);
 })();

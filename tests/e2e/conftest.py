@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.e2e.waits import watch_console
+
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -80,8 +82,12 @@ def page(browser) -> Iterator:
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.set_default_timeout(15_000)
+    errors = watch_console(page)
     yield page
     context.close()
+    # Every browser test doubles as a Content-Security-Policy test: a blocked script, style or eval, an uncaught
+    # exception or a failed load shows up here (the site must work under its CSP, see config/settings.py).
+    assert not errors, "console errors in the browser:\n" + "\n".join(errors)
 
 
 @pytest.fixture

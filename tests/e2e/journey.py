@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.e2e.waits import wait_for_js
+
 STEP_PATH = "/ja/tutorials/aws-hands-on/load-balancer/"
 SLOW = 240_000  # ms: a recipe or a run with re-checks on a busy CI machine
 PASSWORD = "pl4in-Sailing-92"
@@ -44,7 +46,8 @@ def run_learner_journey(page, base_url: str, artifacts_dir: Path, *, username: s
     # Check: fails, with hints, in Japanese; the panel updates in place (htmx) until done.
     page.locator("#lc-create-alb form[action$='/check/'] button").click()
     page.locator("#lc-create-alb [data-check-id='alb.exists'][data-status='fail']").wait_for(timeout=SLOW)
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "() => !document.querySelector('#lc-create-alb').hasAttribute('hx-trigger') || "
         "document.querySelector('#lc-create-alb').getAttribute('hx-trigger').indexOf('every') < 0",
         timeout=SLOW,

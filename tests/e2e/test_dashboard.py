@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from provisioning.sandbox.testing import sandbox_server  # noqa: F401 - fixture
+from tests.e2e.waits import watch_console
 from tests.plugins.worker import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.sandbox]
@@ -98,6 +99,7 @@ def test_a_students_check_turns_the_instructors_cell_from_fail_to_pass_without_r
         _login(student_context, live_server, student)
         teacher = teacher_context.new_page()
         teacher.set_default_timeout(20_000)
+        teacher_errors = watch_console(teacher)  # the live grid works under the CSP (no blocked eval or script)
         teacher.goto(live_server.url + reverse("classes:dashboard", args=[classroom.pk]))
         cell = teacher.locator(f'tr[data-student="hanako"] td[data-check="{CHECK}"]')
         expect(cell).to_have_attribute("data-status", "fail")
@@ -112,6 +114,7 @@ def test_a_students_check_turns_the_instructors_cell_from_fail_to_pass_without_r
         assert run_recipe(spec, "solve", section=SECTION).ok
         learner = student_context.new_page()
         learner.set_default_timeout(30_000)
+        learner_errors = watch_console(learner)
         learner.goto(live_server.url + reverse("tutorial:step", args=[TUTORIAL, STEP]))
         learner.locator(f"#lc-{SECTION} button.lc-primary").click()
         expect(learner.locator(f'#lc-{SECTION} [data-check-id="{CHECK}"]')).to_have_attribute(
@@ -125,6 +128,7 @@ def test_a_students_check_turns_the_instructors_cell_from_fail_to_pass_without_r
         expect(cell).to_have_attribute("data-status", "pass", timeout=SLOW)
         assert teacher.evaluate("window.__dashboardMarker") == "same page"
         assert navigations == []
+        assert not teacher_errors + learner_errors, teacher_errors + learner_errors
         teacher.screenshot(path=str(artifacts_dir / "classes-dashboard-live.png"), full_page=True)
         learner.screenshot(path=str(artifacts_dir / "classes-dashboard-student-check.png"), full_page=False)
     except Exception:

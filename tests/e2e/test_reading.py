@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.waits import wait_for_js
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PAGES = {
@@ -25,7 +27,7 @@ PAGES = {
 def load_all_images(page) -> None:
     """Lazy images below the fold would be blank in a full-page screenshot: load them all first."""
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
-    page.wait_for_function("Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)")
+    wait_for_js(page, "Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)")
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

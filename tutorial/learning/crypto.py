@@ -1,15 +1,13 @@
 """Encryption of credentials at rest (Fernet, several keys so they can be rotated).
 
 FIELD_ENCRYPTION_KEYS lists Fernet keys, newest first: the newest encrypts, every key decrypts. Rotation is
-"prepend a new key, run `manage.py rotate_credentials`, then drop the old key". With no key configured (only
-possible when DEBUG was on at start-up, see settings) a development key is derived from SECRET_KEY.
+"prepend a new key, run `manage.py rotate_credentials`, then drop the old key". Settings always provide one: from
+the environment, or (DEBUG on) a random key made on first start in VAR_DIR; no key is ever derived from another
+value, so no public constant can lead to it.
 Nothing here ever puts a plaintext or a key into an exception message or a log line.
 """
 
 from __future__ import annotations
-
-import base64
-import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -20,14 +18,11 @@ class CredentialDecryptError(Exception):
     """A stored secret could not be decrypted with any configured key (the key was dropped too early?)."""
 
 
-def _dev_key() -> bytes:
-    digest = hashlib.sha256(b"handson-field-encryption:" + settings.SECRET_KEY.encode()).digest()
-    return base64.urlsafe_b64encode(digest)
-
-
 def _keys() -> list[bytes]:
     keys = [k.encode() for k in getattr(settings, "FIELD_ENCRYPTION_KEYS", []) if k]
-    return keys or [_dev_key()]
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: no key to encrypt credentials with")
+    return keys
 
 
 def _fernet() -> MultiFernet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection as db
 
@@ -20,9 +21,10 @@ def test_encrypt_round_trips_and_hides_the_plaintext(settings):
     assert crypto.decrypt(token) == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
-def test_without_configured_keys_a_dev_key_is_derived_from_secret_key(settings):
+def test_without_configured_keys_nothing_is_encrypted_with_a_derived_key(settings):
     settings.FIELD_ENCRYPTION_KEYS = []
-    assert crypto.decrypt(crypto.encrypt("s3cret")) == "s3cret"
+    with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
+        crypto.encrypt("s3cret")
 
 
 def test_old_key_still_decrypts_after_a_new_key_is_prepended(settings):
