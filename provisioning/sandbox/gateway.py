@@ -36,6 +36,7 @@ from botocore.credentials import Credentials
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
+from provisioning.sandbox import signals
 from provisioning.sandbox.credentials import account_for_access_key_id, secret_for_access_key_id
 
 logger = logging.getLogger(__name__)
@@ -230,8 +231,16 @@ def _handle(request: HttpRequest) -> HttpResponse:
 
 
 def account_changed(account: str, service: str, action: str) -> None:
-    """Called once for every write request moto accepted for `account` (the hook for "the learner changed AWS")."""
+    """Called once for every write request moto accepted for `account` (the hook for "the learner changed AWS").
+
+    Tells whoever listens (`signals.account_changed`; the learner side re-checks an open step page); a receiver's
+    error is logged, never turned into the learner's error."""
     logger.debug("sandbox gateway: %s:%s changed account %s", service, action, account)
+    for _receiver, error in signals.account_changed.send_robust(
+        sender=account_changed, account=account, service=service, action=action
+    ):
+        if isinstance(error, Exception):
+            logger.warning("sandbox gateway: a receiver of account_changed failed: %s", type(error).__name__)
 
 
 def _forward(headers: dict[str, str], body: bytes, account: str, service: str, action: str) -> HttpResponse:

@@ -14,6 +14,16 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         # Celery reads the same dict (config_from_object is lazy); an entry of this name in settings wins.
+        from provisioning.sandbox.signals import account_changed
+
+        account_changed.connect(_sandbox_account_changed, dispatch_uid="learning-auto-check")
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "learning-expire-stale", {"task": "learning.expire_stale", "schedule": float(EXPIRE_STALE_EVERY)}
         )
+
+
+def _sandbox_account_changed(sender, *, account: str, **kwargs) -> None:
+    """A learner's sandbox account changed: re-check the step they have open (if auto-check is on)."""
+    from .services import auto_check_after_write
+
+    auto_check_after_write(sandbox_account=account)

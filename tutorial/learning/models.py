@@ -26,6 +26,9 @@ class Connection(models.Model):
     account_id = models.CharField(max_length=12, blank=True)  # the account the app reached when it validated
     allows_provisioning = models.BooleanField(default=False)  # the role carries the opt-in "do it for me" policy
     validated_at = models.DateTimeField(null=True, blank=True)
+    # The step page the learner has open with auto-check on ("tutorial/step"), until when (the page renews it).
+    watching = models.CharField(max_length=130, blank=True)
+    watching_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,7 +61,8 @@ class Run(models.Model):
     step = models.CharField(max_length=64)
     section = models.CharField(max_length=64, blank=True)  # the checkpoint pressed; a run checks the whole step
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
-    trigger = models.CharField(max_length=16, default="learner")  # learner | recheck | instructor
+    trigger = models.CharField(max_length=16, default="learner")  # learner | recheck | instructor | auto
+    check_again = models.BooleanField(default=False)  # the account changed while this run read it: one more
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

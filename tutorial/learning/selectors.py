@@ -58,6 +58,78 @@ def result_view(result: Result, lang: str | None = None) -> ResultView:
     )
 
 
+# --- waiting for a run ------------------------------------------------------------------------------------------
+
+# When the waiting panel looks again: soon (a sandbox run is often ready in a tenth of a second), then backing off.
+WAIT_DELAYS_MS: tuple[int, ...] = (150, 150, 200, 250, 350, 500, 700, 1000, 1500)
+WAIT_MAX_DELAY_MS = 2000
+
+
+@dataclass(frozen=True)
+class WaitView:
+    """The pressed panel waiting for a run: which run, the how-many-th look, and when to look next."""
+
+    run_id: int | None
+    attempt: int
+    delay_ms: int
+    active: bool
+    overdue: bool = False  # started (or due) longer ago than a run may take: time to expire it
+
+    @property
+    def next_attempt(self) -> int:
+        return self.attempt + 1
+
+
+def _wait_delay(attempt: int, due_at=None) -> int:
+    from django.utils import timezone
+
+    delay = WAIT_DELAYS_MS[attempt] if attempt < len(WAIT_DELAYS_MS) else WAIT_MAX_DELAY_MS
+    if due_at is not None:  # an automatic re-check waiting out its backoff: look just after it is due
+        until_due = int((due_at - timezone.now()).total_seconds() * 1000)
+        if until_due > 0:
+            delay = max(delay, min(until_due + WAIT_DELAYS_MS[0], 60_000))
+    return delay
+
+
+def wait_view(*, run: Run | None, attempt: int = 0) -> WaitView | None:
+    if run is None or not run.is_active:
+        return None
+    return WaitView(run_id=run.pk, attempt=attempt, delay_ms=_wait_delay(attempt, run.due_at), active=True)
+
+
+def wait_lookup(*, user, run_id: Any, attempt: Any) -> WaitView | None:
+    """The state of the run a panel waits for (one query; None when the request is not a wait). A run that is not
+    the user's, or not a number, reads as over, so the panel simply shows the learner's latest state."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if run_id is None:
+        return None
+    try:
+        run_pk, n = int(run_id), max(0, min(int(attempt or 0), 10_000))
+    except (TypeError, ValueError):
+        return WaitView(run_id=None, attempt=0, delay_ms=0, active=False)
+    row = Run.objects.filter(pk=run_pk, user=user).values("state", "due_at", "started_at", "created_at").first()
+    if row is None:
+        return WaitView(run_id=None, attempt=n, delay_ms=0, active=False)
+    active = row["state"] in Run.ACTIVE_STATES
+    since = row["started_at"] or row["due_at"] or row["created_at"]
+    overdue = active and (timezone.now() - since).total_seconds() > settings.CELERY_TASK_TIME_LIMIT + 30
+    return WaitView(run_id=run_pk, attempt=n, delay_ms=_wait_delay(n, row["due_at"]), active=active, overdue=overdue)
+
+
+def run_latest_ids(*, user, tutorial: str, step: str) -> tuple[int | None, int | None]:
+    """(the newest finished run's id, the active run's id) of the learner's step: one query over a few rows."""
+    rows = list(
+        Run.objects.filter(user=user, tutorial=tutorial, step=step)
+        .order_by("-created_at", "-id")
+        .values_list("id", "state")[:5]
+    )
+    active = next((pk for pk, state in rows if state in Run.ACTIVE_STATES), None)
+    latest = next((pk for pk, state in rows if state not in Run.ACTIVE_STATES), None)
+    return latest, active
+
+
 # --- the step page ---------------------------------------------------------------------------------------------
 
 

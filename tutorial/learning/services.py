@@ -151,7 +151,9 @@ def _get_connection(user) -> Connection:
     return connection
 
 
-def run_start(*, user, tutorial: str, step: str, section: str = "", trigger: str = "learner") -> Run:
+def run_start(
+    *, user, tutorial: str, step: str, section: str = "", trigger: str = "learner", delay_seconds: int = 0
+) -> Run:
     """Queue a verification of `step` for `user` (one active run per learner and step; a burst makes one run).
 
     Returns the active run (the existing one if a run is already queued or running).
@@ -167,21 +169,98 @@ def run_start(*, user, tutorial: str, step: str, section: str = "", trigger: str
     try:
         with transaction.atomic():
             run = Run.objects.create(
-                user=user, tutorial=tutorial, step=step, section=section, trigger=trigger, due_at=now
+                user=user,
+                tutorial=tutorial,
+                step=step,
+                section=section,
+                trigger=trigger,
+                due_at=now + timedelta(seconds=delay_seconds),
             )
     except IntegrityError:
         existing = Run.objects.filter(user=user, tutorial=tutorial, step=step, state__in=Run.ACTIVE_STATES).first()
         if existing is None:  # it finished between our insert and this read: try once more
-            return run_start(user=user, tutorial=tutorial, step=step, section=section, trigger=trigger)
-        if existing.state == Run.State.QUEUED and existing.trigger == "recheck" and trigger != "recheck":
+            return run_start(
+                user=user, tutorial=tutorial, step=step, section=section, trigger=trigger, delay_seconds=delay_seconds
+            )
+        if existing.state == Run.State.RUNNING and trigger == "auto":
+            # The account changed while this run was already reading it: look once more when it is done.
+            Run.objects.filter(pk=existing.pk).update(check_again=True)
+        if (
+            existing.state == Run.State.QUEUED
+            and existing.trigger in ("recheck", "auto")
+            and trigger not in ("recheck", "auto")
+        ):
             # The learner pressed "check" while an automatic re-check waits out its backoff: run it now.
             # The delayed message will find it finished and do nothing (run_execute is idempotent).
             Run.objects.filter(pk=existing.pk).update(due_at=now, section=section or existing.section)
             existing.refresh_from_db()
             transaction.on_commit(lambda: _enqueue_run(existing.pk))
         return existing
-    transaction.on_commit(lambda: _enqueue_run(run.pk))
+    transaction.on_commit(lambda: _enqueue_run(run.pk, countdown=delay_seconds or None))
     return run
+
+
+# --- checking by itself ------------------------------------------------------------------------------------------
+
+# A step page with auto-check on says so every few seconds (views.watch); the sandbox re-checks on a write only then.
+# Stored on the connection (the database is what web processes and workers share), refreshed at most every few s.
+AUTO_WATCH_SECONDS = 20
+AUTO_WATCH_REFRESH_SECONDS = 8
+# A burst of writes (a CLI script, several commands in a row) makes one re-check, this long after the first.
+AUTO_DEBOUNCE_SECONDS = 1
+# Real AWS: at most one automatic check this often per learner, whatever the page asks (they cost API calls).
+AUTO_REAL_AWS_MIN_SECONDS = 25
+
+
+def watch_heartbeat(*, user, tutorial: str, step: str, now=None) -> None:
+    """The learner has this step open with auto-check on (for the next AUTO_WATCH_SECONDS). One cheap UPDATE
+    that writes nothing while the stored watch is still fresh."""
+    now = now or timezone.now()
+    Connection.objects.filter(user=user).exclude(
+        watching=f"{tutorial}/{step}", watching_until__gt=now + timedelta(seconds=AUTO_WATCH_REFRESH_SECONDS)
+    ).update(watching=f"{tutorial}/{step}", watching_until=now + timedelta(seconds=AUTO_WATCH_SECONDS))
+
+
+def watch_stop(*, user) -> None:
+    Connection.objects.filter(user=user, watching_until__isnull=False).update(watching="", watching_until=None)
+
+
+def auto_check_after_write(*, sandbox_account: str) -> Run | None:
+    """The sandbox account changed (the gateway forwarded a successful write): re-check the step its learner has
+    open, if they have one open with auto-check on. Never raises: the learner's command has already succeeded."""
+    try:
+        connection = (
+            Connection.objects.filter(
+                sandbox_account=sandbox_account,
+                kind=Connection.Kind.SANDBOX,
+                validated_at__isnull=False,
+                watching_until__gt=timezone.now(),
+            )
+            .select_related("user")
+            .first()
+        )
+        if connection is None or "/" not in connection.watching:
+            return None
+        tutorial, step = connection.watching.split("/", 1)
+        return run_start(
+            user=connection.user, tutorial=tutorial, step=step, trigger="auto", delay_seconds=AUTO_DEBOUNCE_SECONDS
+        )
+    except (CheckingUnavailable, NotConnected, LookupError):
+        return None
+    except Exception:  # noqa: BLE001 - a re-check is a courtesy; it must never turn a write into an error
+        logger.exception("auto-check after a sandbox write failed")
+        return None
+
+
+def auto_check_start(*, user, tutorial: str, step: str) -> Run | None:
+    """The page's own periodic re-check (real AWS, on the page's budget). None when the server's own limit says
+    not yet (one automatic check per AUTO_REAL_AWS_MIN_SECONDS); raises like run_start otherwise."""
+    connection = _get_connection(user)
+    if not connection.is_sandbox:
+        recent = timezone.now() - timedelta(seconds=AUTO_REAL_AWS_MIN_SECONDS)
+        if Run.objects.filter(user=user, tutorial=tutorial, step=step, trigger="auto", created_at__gt=recent).exists():
+            return None
+    return run_start(user=user, tutorial=tutorial, step=step, trigger="auto")
 
 
 def _step_params(tutorial: str, region: str) -> Any:
@@ -301,7 +380,15 @@ def run_store_report(*, run: Run, report) -> Run:
                     _enqueue_run(follow_up.pk, countdown=delay)
 
             transaction.on_commit(_enqueue_follow_up)
+        if locked.check_again and not (transient and locked.recheck_count < len(RECHECK_DELAYS)):
+            # The account changed while this run was reading it (auto-check): one more look, after this commits.
+            transaction.on_commit(lambda: _check_again(locked))
     return locked
+
+
+def _check_again(run: Run) -> None:
+    with contextlib.suppress(CheckingUnavailable, NotConnected, LookupError):
+        run_start(user=run.user, tutorial=run.tutorial, step=run.step, trigger="auto")
 
 
 # --- progress --------------------------------------------------------------------------------------------------
@@ -536,4 +623,7 @@ def recipe_execute(*, job_id: int) -> RecipeJob | None:
     job.error_code = "" if report.ok else "recipe_failed"
     job.error_message = "" if report.ok else (report.error or "")[:2000]
     job.save()
+    # The account has changed: check it again by itself, so the panels show what the recipe did.
+    with contextlib.suppress(CheckingUnavailable, NotConnected, LookupError):
+        run_start(user=job.user, tutorial=job.tutorial, step=job.step, section=job.section, trigger="auto")
     return job

@@ -11,14 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+from django_htmx.http import HttpResponseStopPolling, reswap, retarget, trigger_client_event
 
 from . import cloudformation, selectors, services
 from .architecture import architecture_diagram
@@ -34,7 +34,7 @@ from .connections import (
 from .forms import COMMON_REGIONS, KeysConnectForm, RoleConnectForm, SandboxConnectForm, SignupForm
 
 PANELS = "learning/panels.html"
-RUN_STARTED, RUN_FINISHED = "learning:run-started", "learning:run-finished"
+RUN_FINISHED = "learning:run-finished"
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def _step_url(tutorial: str, step: str, anchor: str = "") -> str:
 
 
 def _render_panel(
-    request: HttpRequest, *, tutorial: str, step: str, slug: str, notice: str = ""
+    request: HttpRequest, *, tutorial: str, step: str, slug: str, notice: str = "", waiting: bool = False
 ) -> tuple[HttpResponse, selectors.StepLearning]:
     learning = selectors.step_learning(user=request.user, tutorial=tutorial, step=step)
     context = {
@@ -76,8 +76,17 @@ def _render_panel(
         "tutorial_slug": tutorial,
         "step_slug": step,
         "notice": notice,
+        "waiting": waiting,
+        "wait": selectors.wait_view(run=learning.active_run, attempt=0),
     }
     return render(request, f"{PANELS}#checkpoint", context), learning
+
+
+def _announce_finished(response: HttpResponse, run_id: int | None, section: str = "") -> HttpResponse:
+    """Tell the page a run finished: learning.js refreshes the other panels and the picture once (not `section`,
+    which this response itself brings), and the page's watcher learns it has seen this run."""
+    trigger_client_event(response, RUN_FINISHED, {"run": run_id, "section": section})
+    return response
 
 
 # --- accounts --------------------------------------------------------------------------------------------------
@@ -250,7 +259,8 @@ def cloudformation_public(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def check(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
-    """Start a run of the step (a burst of presses makes one run) and answer with the pressed section's panel."""
+    """Start a run of the step (a burst of presses makes one run) and answer with the pressed section's panel,
+    which then waits for the run by itself (`panel` with ?wait=): only the pressed panel waits."""
     step_spec = _get_step_or_404(tutorial, step)
     section = request.POST.get("section", "")
     if section not in step_spec.sections:
@@ -268,9 +278,10 @@ def check(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
         elif notice == "not_connected":
             messages.error(request, _("Connect AWS (or the sandbox) before checking."))
         return redirect(_step_url(tutorial, step, section))
-    response, _learning = _render_panel(request, tutorial=tutorial, step=step, slug=section, notice=notice)
-    if not notice:
-        trigger_client_event(response, RUN_STARTED)
+    response, learning = _render_panel(request, tutorial=tutorial, step=step, slug=section, notice=notice, waiting=True)
+    if not notice and learning.active_run is None and learning.last_run is not None:
+        # The worker was quicker than this answer: the panel already shows the result; the others refresh now.
+        _announce_finished(response, learning.last_run.pk, section)
     return response
 
 
@@ -278,18 +289,60 @@ def check(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
 @login_required
 @require_safe
 def panel(request: HttpRequest, tutorial: str, step: str, section: str) -> HttpResponse:
-    """One section's checkpoint panel for the learner's latest run; polls itself while a run is active."""
+    """One section's checkpoint panel for the learner's latest run.
+
+    With `?wait=<run id>&n=<attempt>` (the pressed panel waiting for its run) the answer is cheap while the run is
+    active: the small waiting element again, looking once more after a longer delay (150 ms, then backing off to
+    2 s). Once the run is over it is the whole panel, swapped in place of the old one, announcing the end.
+    """
     step_spec = _get_step_or_404(tutorial, step)
     if section not in step_spec.sections:
         raise Http404("no such section")
+    wait = selectors.wait_lookup(user=request.user, run_id=request.GET.get("wait"), attempt=request.GET.get("n"))
+    if wait is not None and wait.active and not wait.overdue:
+        context = {"wait": wait, "tutorial_slug": tutorial, "step_slug": step, "section": {"slug": section}}
+        return render(request, f"{PANELS}#wait", context)
     services.run_expire_stale(user=request.user)
-    response, learning = _render_panel(request, tutorial=tutorial, step=step, slug=section)
-    if request.GET.get("poll") and learning.active_run is None:
-        # The run this panel was waiting for is over: stop polling and let the other panels and the picture refresh.
-        stop = HttpResponseStopPolling(response.content, content_type=response["Content-Type"])
-        trigger_client_event(stop, RUN_FINISHED)
-        return stop
+    response, learning = _render_panel(request, tutorial=tutorial, step=step, slug=section, waiting=wait is not None)
+    if wait is not None:
+        retarget(response, f"#lc-{section}")
+        reswap(response, "outerHTML")
+        if wait.run_id and (learning.active_run is None or learning.active_run.pk != wait.run_id):
+            _announce_finished(response, wait.run_id, section)
     return response
+
+
+@never_cache
+@login_required
+@require_safe
+def watch(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
+    """What the step page's watcher (learning.js) asks every few seconds: the newest finished and the active run.
+
+    `?auto=1` also says "I have this step open with auto-check on", which lets a sandbox write re-check it;
+    `?auto=0` withdraws that. A small JSON answer of one or two queries.
+    """
+    _get_step_or_404(tutorial, step)
+    auto = request.GET.get("auto")
+    if auto == "1":
+        services.watch_heartbeat(user=request.user, tutorial=tutorial, step=step)
+    elif auto == "0":
+        services.watch_stop(user=request.user)
+    latest, active = selectors.run_latest_ids(user=request.user, tutorial=tutorial, step=step)
+    return JsonResponse({"latest": latest, "active": active})
+
+
+@login_required
+@require_POST
+def auto_check(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
+    """The page's periodic re-check on real AWS (learning.js, on its budget; the server keeps its own limit)."""
+    _get_step_or_404(tutorial, step)
+    try:
+        run = services.auto_check_start(user=request.user, tutorial=tutorial, step=step)
+    except services.CheckingUnavailable:
+        return JsonResponse({"run": None, "error": "unavailable"}, status=503)
+    except services.NotConnected:
+        return JsonResponse({"run": None, "error": "not_connected"}, status=409)
+    return JsonResponse({"run": run.pk if run else None})
 
 
 @never_cache
@@ -383,8 +436,13 @@ def _recipe_error_text(code: str) -> str:
 def recipe_job(request: HttpRequest, job_id: int) -> HttpResponse:
     services.run_expire_stale(user=request.user)
     job = selectors.recipe_job_get_for_user(user=request.user, job_id=job_id)
-    context = {"job": job, "error": "", "where": request.GET.get("where", "lab")}
+    try:
+        attempt = max(0, min(int(request.GET.get("n") or 0), 10_000))
+    except ValueError:
+        attempt = 0
+    context = {"job": job, "error": "", "where": request.GET.get("where", "lab"), "n": attempt}
     response = render(request, f"{PANELS}#recipe-job", context)
     if request.htmx and not job.is_active:
-        return HttpResponseStopPolling(response.content)
+        # Done: the account changed, and the worker is already checking it again; the page's watcher looks soon.
+        trigger_client_event(response, "learning:kick")
     return response

@@ -84,3 +84,17 @@ def recipe_step_detail(detail: Any) -> str:
     if (get_language() or "").startswith("en") or len(text.split()) <= 1:
         return text
     return ""
+
+
+# A recipe's progress: look again soon (the first steps are quick), then every 2 s (recipes take up to minutes).
+RECIPE_POLL_DELAYS_MS = (300, 400, 600, 800, 1000, 1500)
+
+
+@register.filter
+def poll_delay(attempt: Any) -> int:
+    """`n|poll_delay`: milliseconds before the n-th look at a recipe's progress."""
+    try:
+        n = max(0, int(attempt))
+    except (TypeError, ValueError):
+        n = 0
+    return RECIPE_POLL_DELAYS_MS[n] if n < len(RECIPE_POLL_DELAYS_MS) else 2000

@@ -1,6 +1,8 @@
-"""Check button, panel polling (htmx, 286 when done), history, run detail, query counts on the step page."""
+"""Check button, the pressed panel waiting for its run (htmx, backing off), history, run detail, query counts."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from django.urls import reverse
@@ -20,18 +22,20 @@ def check_url() -> str:
     return reverse("learning:check", args=[TUTORIAL, STEP])
 
 
-def panel_url(section: str = "create-alb", poll: bool = False) -> str:
-    return reverse("learning:panel", args=[TUTORIAL, STEP, section]) + ("?poll=1" if poll else "")
+def panel_url(section: str = "create-alb", wait: int | None = None, n: int = 1) -> str:
+    url = reverse("learning:panel", args=[TUTORIAL, STEP, section])
+    return url + (f"?wait={wait}&n={n}" if wait is not None else "")
 
 
-def test_check_press_starts_a_run_and_returns_a_polling_panel(client, connected_student, queue):
+def test_check_press_answers_with_the_pressed_panel_looking_again_after_150_ms(client, connected_student, queue):
     client.force_login(connected_student)
     response = client.post(check_url(), {"section": "create-alb"}, **HTMX)
     html = response.content.decode()
+    run = Run.objects.get(user=connected_student, state="queued", section="create-alb")
     assert response.status_code == 200
-    assert Run.objects.filter(user=connected_student, state="queued", section="create-alb").count() == 1
-    assert 'hx-trigger="every 2s"' in html and "poll=1" in html
-    assert "learning:run-started" in response["HX-Trigger"]
+    assert f"?wait={run.pk}&amp;n=1" in html and 'hx-trigger="load delay:150ms"' in html
+    # Nothing tells the other panels to refetch now (they update once, at the end), nor to poll.
+    assert "HX-Trigger" not in response and "every 2s" not in html
 
 
 def test_check_without_htmx_redirects_to_the_section(client, connected_student, queue):
@@ -48,26 +52,52 @@ def test_a_burst_of_presses_through_the_view_makes_one_run(client, connected_stu
     assert Run.objects.filter(user=connected_student).count() == 1
 
 
-def test_poll_while_running_keeps_polling(client, connected_student, queue):
+def test_a_wait_while_the_run_is_active_answers_only_the_small_waiting_element_backing_off(
+    client, connected_student, queue
+):
     client.force_login(connected_student)
     client.post(check_url(), {"section": "create-alb"}, **HTMX)
-    response = client.get(panel_url(poll=True), **HTMX)
-    assert response.status_code == 200
-    assert 'hx-trigger="every 2s"' in response.content.decode()
+    run = Run.objects.get()
+    delays = []
+    for n in range(1, 12):
+        response = client.get(panel_url(wait=run.pk, n=n), **HTMX)
+        html = response.content.decode()
+        assert response.status_code == 200 and "lc-panel" not in html and "lc-wait" in html
+        assert f"n={n + 1}" in html
+        delays.append(int(html.split("load delay:")[1].split("ms")[0]))
+    assert delays == sorted(delays) and delays[0] < 300 and delays[-1] == 2000
 
 
-def test_poll_after_the_run_stops_with_286_and_shows_results_in_japanese(client, connected_student, queue, engine):
+def test_a_wait_after_the_run_brings_the_whole_panel_in_place_and_announces_the_end(
+    client, connected_student, queue, engine
+):
     client.force_login(connected_student)
     engine.answers.append(report({"alb.active": "fail"}))
     client.post(check_url(), {"section": "create-alb"}, **HTMX)
-    services.run_execute(run_id=Run.objects.get().pk)
-    response = client.get(panel_url(poll=True), **HTMX)
+    run = Run.objects.get()
+    services.run_execute(run_id=run.pk)
+    response = client.get(panel_url(wait=run.pk), **HTMX)
     html = response.content.decode()
-    assert response.status_code == 286
-    assert "learning:run-finished" in response["HX-Trigger"]
-    assert "every 2s" not in html
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#lc-create-alb" and response["HX-Reswap"] == "outerHTML"
+    finished = json.loads(response["HX-Trigger"])["learning:run-finished"]
+    assert finished == {"run": run.pk, "section": "create-alb"}
+    assert "lc-wait" not in html and f'data-run="{run.pk}"' in html
     assert "alb.active は fail です" in html and "alb.active のヒント" in html
     assert 'data-status="fail"' in html and "&quot;check&quot;: &quot;alb.active&quot;" in html  # evidence
+
+
+def test_a_wait_for_someone_elses_run_shows_only_ones_own_panel(
+    client, connected_student, connected_other_student, queue, engine
+):
+    theirs = services.run_start(user=connected_other_student, tutorial=TUTORIAL, step=STEP)
+    services.run_execute(run_id=theirs.pk)
+    client.force_login(connected_student)
+    for wait in (theirs.pk, "x", ""):
+        response = client.get(reverse("learning:panel", args=[TUTORIAL, STEP, "create-alb"]) + f"?wait={wait}", **HTMX)
+        html = response.content.decode()
+        assert response.status_code == 200 and f'data-run="{theirs.pk}"' not in html
+        assert "HX-Trigger" not in response
 
 
 def test_panel_in_english_shows_english_messages(client, connected_student, queue, engine):
@@ -101,10 +131,12 @@ def test_transient_state_is_said_and_rechecked_by_itself(client, connected_stude
     engine.answers.append(report({"alb.active": "fail"}, transient={"alb.active"}))
     run = services.run_start(user=connected_student, tutorial=TUTORIAL, step=STEP)
     services.run_execute(run_id=run.pk)
-    html = client.get(panel_url(poll=True), **HTMX).content.decode()
-    assert Run.objects.filter(trigger="recheck", state="queued").exists()
+    html = client.get(panel_url(wait=run.pk), **HTMX).content.decode()
+    follow_up = Run.objects.get(trigger="recheck", state="queued")
     assert "Checking again by itself" in html or "自動で" in html
-    assert 'hx-trigger="every 2s"' in html
+    # The panel waits for the re-check, looking just after it is due (5 s), not every 150 ms meanwhile.
+    assert f"?wait={follow_up.pk}" in html
+    assert int(html.split("load delay:")[1].split("ms")[0]) > 4000
 
 
 def test_worker_lost_panel_says_so_and_offers_check_again(client, connected_student, queue, settings):
@@ -117,10 +149,10 @@ def test_worker_lost_panel_says_so_and_offers_check_again(client, connected_stud
     Run.objects.filter(pk=run.pk).update(
         state="running", started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     )
-    response = client.get(panel_url(poll=True), **HTMX)
-    assert response.status_code == 286
+    response = client.get(panel_url(wait=run.pk, n=30), **HTMX)
+    assert response.status_code == 200
     html = response.content.decode()
-    assert "lc-primary" in html  # the Check button is enabled again
+    assert "lc-primary" in html and "lc-wait" not in html  # the Check button is enabled again
     assert Run.objects.get(pk=run.pk).error_code == "worker_lost"
 
 

@@ -98,7 +98,8 @@ def test_clean_up_ends_with_the_list_of_anything_still_billable(client, connecte
     services.recipe_execute(job_id=job.pk)
     response = client.get(reverse("learning:recipe_job", args=[job.pk]) + "?where=lab", **HTMX)
     html = response.content.decode()
-    assert response.status_code == 286
+    assert response.status_code == 200 and "hx-get" not in html  # finished: it looks no more
+    assert "learning:kick" in response["HX-Trigger"]  # the page's watcher looks soon for the re-check
     assert "ec2:instance aws-hands-on i-0abc" in html
 
 
@@ -110,7 +111,7 @@ def test_clean_up_with_nothing_left_says_so(client, connected_student, queue, re
     assert 'data-billable="none"' in html
 
 
-def test_recipe_progress_partial_polls_with_a_progress_bar_while_active(client, connected_student, queue):
+def test_recipe_progress_looks_again_soon_then_backs_off_to_2_s_while_active(client, connected_student, queue):
     client.force_login(connected_student)
     response = client.post(
         reverse("learning:recipe", args=[TUTORIAL, STEP, "solve"]),
@@ -119,7 +120,10 @@ def test_recipe_progress_partial_polls_with_a_progress_bar_while_active(client, 
     )
     html = response.content.decode()
     assert '<progress class="lc-progress" max="100" value="0"' in html
-    assert 'hx-trigger="every 2s"' in html and 'id="recipe-area-create-alb"' in html
+    assert 'hx-trigger="load delay:300ms"' in html and 'id="recipe-area-create-alb"' in html
+    job = RecipeJob.objects.get()
+    later = client.get(reverse("learning:recipe_job", args=[job.pk]) + "?where=create-alb&n=9", **HTMX)
+    assert 'hx-trigger="load delay:2000ms"' in later.content.decode() and "n=10" in later.content.decode()
 
 
 def test_recipe_view_on_real_aws_without_permission_explains_why(client, student, queue):
