@@ -10,4 +10,3 @@ from __future__ import annotations
 import django.dispatch
 
 account_changed = django.dispatch.Signal()
-
