@@ -20,7 +20,7 @@ RUN python manage.py compilemessages --ignore=.venv -v 0 \
        SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
        FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
        python manage.py collectstatic --noinput -v 0 \
-    && useradd --create-home --uid 10001 app && mkdir -p /app/var && chown -R app /app/var
+    && useradd --create-home --uid 10001 app && mkdir -p /app/var/sandbox-state && chown -R app /app/var
 USER app
 
 EXPOSE 8000

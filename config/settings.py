@@ -237,6 +237,9 @@ SANDBOX_HOST = env_str("SANDBOX_HOST", "127.0.0.1")
 SANDBOX_PORT = env_int("SANDBOX_PORT", 5055)
 SANDBOX_URL = env_str("SANDBOX_URL", f"http://{SANDBOX_HOST}:{SANDBOX_PORT}")
 SANDBOX_DATAPLANE_URL = env_str("SANDBOX_DATAPLANE_URL", "")  # default derived by provisioning.sandbox
+# Each learner account's sandbox state, saved every SANDBOX_SAVE_INTERVAL seconds and on shutdown ("" disables).
+SANDBOX_STATE_DIR = env_str("SANDBOX_STATE_DIR", str(VAR_DIR / "sandbox-state"))
+SANDBOX_SAVE_INTERVAL = env_int("SANDBOX_SAVE_INTERVAL", 5)
 SANDBOX_RATE_LIMIT = env_str("SANDBOX_RATE_LIMIT", "40/second;600/minute")  # per learner account, `limits` notation
 # Derives learners' sandbox CLI keys (docs/deploy.md: rotating it). Defaults to the local random one with DEBUG on,
 # to SECRET_KEY with DEBUG off (compose requires it set).

@@ -30,6 +30,7 @@ QUOTAS = {
     "target_groups": 10,
 }
 DEFAULT_RATE = "40/second;600/minute"
+ACCOUNT_KEY = "sandbox.account"  # the WSGI environ key RateLimited leaves the request's learner account under
 
 _AUTH_RE = re.compile(r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[^/,\s]+)/(?P<service>[^/,\s]+)/")
 
@@ -205,6 +206,7 @@ class RateLimited:
         match = _AUTH_RE.search(environ.get("HTTP_AUTHORIZATION", ""))
         if match is not None:
             account = _account_of(environ, match.group("key"))
+            environ[ACCOUNT_KEY] = account
             if account is not None and not self._allowed(account):
                 status, headers, body = _throttled(match.group("service"))
                 start_response(status, headers)

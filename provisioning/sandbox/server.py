@@ -1,8 +1,9 @@
 """The sandbox process: moto's server and the data plane, in one process so both see the same backends.
 
-`SandboxServer(host, port, dataplane_port).start()` starts both in daemon threads (port 0 picks a free port, which
-tests use); `serve_forever()` is what `manage.py sandbox` runs. The request-path model and the per-learner limits
-(limits.py) are installed on start.
+`SandboxServer(host, port, dataplane_port, state_dir=...).start()` starts both in daemon threads (port 0 picks a
+free port, which tests use); `manage.py sandbox` runs it in the foreground. The request-path model and the
+per-learner limits (limits.py) are installed on start. With `state_dir`, each learner account's state is saved
+there and restored on the next start (persistence.py).
 """
 
 from __future__ import annotations
@@ -19,8 +20,19 @@ logger = logging.getLogger(__name__)
 class SandboxServer:
     """moto (control plane) + data plane, bound to `host` only."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, dataplane_port: int | None = 0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        dataplane_port: int | None = 0,
+        *,
+        state_dir: str | os.PathLike[str] | None = None,
+        save_interval: float = 5.0,
+    ) -> None:
         self.host = host
+        self.state_dir = state_dir
+        self.save_interval = save_interval
+        self.store: Any = None
         self.port = port
         self.dataplane_port = port + 1 if (dataplane_port is None and port) else (dataplane_port or 0)
         self._moto: Any = None
@@ -50,7 +62,14 @@ class SandboxServer:
 
         if self.port:
             _check_free(self.host, self.port)  # werkzeug would print a paragraph and exit; say it in one line
-        app = RateLimited(DomainDispatcherApplication(create_backend_app))
+        app: Any = DomainDispatcherApplication(create_backend_app)
+        if self.state_dir:
+            from provisioning.sandbox.limits import ACCOUNT_KEY
+            from provisioning.sandbox.persistence import StateStore, Tracked
+
+            self.store = StateStore(self.state_dir, self.save_interval)
+            app = Tracked(app, self.store, lambda environ: environ.get(ACCOUNT_KEY))
+        app = RateLimited(app)
         self._moto = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         try:
             self._dataplane = make_dataplane_server(self.host, self.dataplane_port)
@@ -58,6 +77,9 @@ class SandboxServer:
             self._moto.server_close()
             raise
         self._uninstall = [install_request_path_model(), install_quotas()]
+        if self.store is not None:
+            self.store.restore_all()  # before the first request is served
+            self.store.start()
         for server in (self._moto, self._dataplane):
             thread = threading.Thread(target=server.serve_forever, daemon=True, name=f"sandbox-{id(server)}")
             thread.start()
@@ -72,6 +94,9 @@ class SandboxServer:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
+        if self.store is not None:
+            self.store.stop()  # the last save, once no request can come in any more
+            self.store = None
         for uninstall in self._uninstall or ():
             uninstall()
         self._uninstall = None
@@ -80,4 +105,7 @@ class SandboxServer:
 def _check_free(host: str, port: int) -> None:
     """Raise OSError (EADDRINUSE) when host:port cannot be bound."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the servers themselves do: a restart must not fail on the last run's TIME_WAIT connections (a port
+        # another process listens on is still refused).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))

@@ -2,7 +2,8 @@
 
 It binds settings.SANDBOX_HOST (loopback by default: only the web and worker processes reach it; learners go
 through the app's gateway at /sandbox-aws/). The data plane listens on SANDBOX_DATAPLANE_URL's port, else port + 1.
-Ctrl-C or SIGTERM stops it.
+Each learner account's state is kept in SANDBOX_STATE_DIR (saved every SANDBOX_SAVE_INTERVAL seconds and on
+shutdown, restored on start; see provisioning/sandbox/persistence.py). Ctrl-C or SIGTERM stops it (and saves).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=None, help="moto's port (default SANDBOX_PORT)")
         parser.add_argument("--host", default=None, help="address to bind (default SANDBOX_HOST)")
+        parser.add_argument(
+            "--state-dir", default=None, help='where learners\' state is kept (default SANDBOX_STATE_DIR; "" disables)'
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from provisioning.sandbox.server import SandboxServer
@@ -34,12 +38,16 @@ class Command(BaseCommand):
         if settings.SANDBOX_DATAPLANE_URL and options["port"] is None:
             dataplane_port = urlsplit(settings.SANDBOX_DATAPLANE_URL).port or dataplane_port
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        server = SandboxServer(host, port, dataplane_port)
+        state_dir = options["state_dir"] if options["state_dir"] is not None else settings.SANDBOX_STATE_DIR
+        server = SandboxServer(
+            host, port, dataplane_port, state_dir=state_dir or None, save_interval=settings.SANDBOX_SAVE_INTERVAL
+        )
         try:
             server.start()
         except OSError as exc:
             raise CommandError(f"sandbox: cannot listen on {host}:{port} or {dataplane_port}: {exc.strerror}") from None
-        self.stdout.write(f"sandbox AWS on {server.url} (data plane {server.dataplane_url}); Ctrl-C stops it")
+        kept = f"; state in {state_dir}" if state_dir else ""
+        self.stdout.write(f"sandbox AWS on {server.url} (data plane {server.dataplane_url}{kept}); Ctrl-C stops it")
         sys.stdout.flush()
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
