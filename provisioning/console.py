@@ -414,10 +414,22 @@ class Console:
     def start_instance(self, instance_id: str) -> None:
         _aws(self.ec2.start_instances, InstanceIds=[instance_id])
 
-    def launch_more_like_this(self, instance_id: str, *, subnet_id: str) -> str:
-        """A new instance with the same image, type, security groups and tags, in `subnet_id`. Returns its id."""
+    def launch_more_like_this(self, instance_id: str, *, subnet_id: str, name: str | None = None) -> str:
+        """A new instance with the same image, type, security groups and tags, in `subnet_id`. Returns its id.
+
+        `name`, when given, replaces the Name tag (the console's 名前 field); every other tag is copied.
+        """
         source = self.instance(instance_id)
-        tags = [{"Key": k, "Value": v} for k, v in source.tags if not k.startswith(LAUNCH_COPY_SKIPPED_TAG_PREFIXES)]
+        copied = dict(source.tags)
+        if name is not None:
+            copied.pop("Name", None)
+            if name.strip():
+                copied["Name"] = name.strip()
+        tags = [
+            {"Key": k, "Value": v}
+            for k, v in sorted(copied.items())
+            if not k.startswith(LAUNCH_COPY_SKIPPED_TAG_PREFIXES)
+        ]
         kwargs: dict[str, Any] = {
             "ImageId": source.image_id,
             "InstanceType": source.instance_type or "t3.micro",

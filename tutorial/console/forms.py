@@ -304,6 +304,7 @@ class LoadBalancerForm(forms.Form):
 
 
 class LaunchMoreForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255, required=False)
     subnet = forms.ChoiceField(label=_("Subnet"))
 
     def __init__(self, *args, subnets: list[Subnet], **kwargs) -> None:

@@ -146,11 +146,15 @@ def instance_state(request: HttpRequest, console: Console, instance_id: str) -> 
 def launch_more(request: HttpRequest, console: Console, instance_id: str) -> HttpResponse:
     source = console.instance(instance_id)
     subnets = console.subnets(source.vpc_id)
-    form = forms.LaunchMoreForm(request.POST or None, subnets=subnets)
+    # Today's console proposes another subnet than the source's; so do we (the redundancy step's point).
+    other = next((s.id for s in subnets if s.zone != source.zone), source.subnet_id)
+    form = forms.LaunchMoreForm(request.POST or None, subnets=subnets, initial={"name": source.name, "subnet": other})
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            new_id = console.launch_more_like_this(instance_id, subnet_id=form.cleaned_data["subnet"])
+            new_id = console.launch_more_like_this(
+                instance_id, subnet_id=form.cleaned_data["subnet"], name=form.cleaned_data["name"]
+            )
         except ConsoleError as exc:
             error = exc
         else:
@@ -448,36 +452,70 @@ def target_group_create(request: HttpRequest, console: Console) -> HttpResponse:
 @console_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def register_targets(request: HttpRequest, console: Console, name: str) -> HttpResponse:
+    """ターゲットを登録, in both consoles' ways: "登録済に追加" registers the ticked instances at once (Step 5's
+    wizard); "以下を保留中として含める" adds them to a pending list (kept in hidden fields, no JavaScript) that
+    "保留中のターゲットを登録" registers (today's console)."""
     tg = console.target_group(name)
     candidates = [i for i in console.instances() if i.vpc_id == tg.vpc_id and i.state != "terminated"]
-    form = forms.RegisterTargetsForm(
-        request.POST or None, instance_ids=[i.id for i in candidates], initial={"port": tg.port}
-    )
+    ids = {i.id for i in candidates}
+    pending = _pending_targets(request.POST.getlist("pending"), ids)
+    action = request.POST.get("action", "register")
+    data = request.POST if request.method == "POST" and action in ("register", "pending") else None
+    form = forms.RegisterTargetsForm(data, instance_ids=sorted(ids), initial={"port": tg.port})
     error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            console.register_targets(tg.arn, form.cleaned_data["instances"], form.cleaned_data["port"])
-        except ConsoleError as exc:
-            error = exc
-        else:
-            messages.success(
-                request,
-                _("%(count)s target(s) registered in %(name)s")
-                % {"count": len(form.cleaned_data["instances"]), "name": tg.name},
+    status = 200
+    if request.method == "POST":
+        status = 400
+        remove = request.POST.get("remove_pending", "")
+        if remove:
+            pending = [p for p in pending if f"{p[0]}:{p[1]}" != remove]
+            status = 200
+        elif action == "pending" and form.is_valid():
+            port = form.cleaned_data["port"]
+            pending += [(i, port) for i in form.cleaned_data["instances"] if (i, port) not in pending]
+            form = forms.RegisterTargetsForm(None, instance_ids=sorted(ids), initial={"port": port})
+            status = 200
+        elif action in ("register", "register_pending") and (action == "register_pending" or form.is_valid()):
+            wanted = (
+                pending
+                if action == "register_pending"
+                else [(i, form.cleaned_data["port"]) for i in form.cleaned_data["instances"]]
             )
-            here = reverse("console:register_targets", kwargs={"name": tg.name})
-            next_url = _next_url(request)
-            return redirect(_with_query(here, next=next_url) if next_url else here)
+            try:
+                for port in sorted({p for _i, p in wanted}):
+                    console.register_targets(tg.arn, [i for i, p in wanted if p == port], port)
+            except ConsoleError as exc:
+                error = exc
+            else:
+                messages.success(
+                    request, _("%(count)s target(s) registered in %(name)s") % {"count": len(wanted), "name": tg.name}
+                )
+                here = reverse("console:register_targets", kwargs={"name": tg.name})
+                next_url = _next_url(request)
+                return redirect(_with_query(here, next=next_url) if next_url else here)
     context = {
         "tg": tg,
         "form": form,
         "candidates": candidates,
+        "pending": pending,
+        "names": {i.id: i.name for i in candidates},
         "registered": console.targets(tg.arn),
         "error": error,
         "next": _next_url(request),
         "nav": "target_groups",
     }
-    return render(request, "console/register_targets.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "console/register_targets.html", context, status=status)
+
+
+def _pending_targets(values: list[str], instance_ids: set[str]) -> list[tuple[str, int]]:
+    """The pending list posted back as "i-...:port" values: only this VPC's instances and real ports."""
+    out: list[tuple[str, int]] = []
+    for value in values[:100]:
+        instance_id, _sep, port = value.partition(":")
+        valid = instance_id in instance_ids and port.isdigit() and 1 <= int(port) <= 65535
+        if valid and (instance_id, int(port)) not in out:
+            out.append((instance_id, int(port)))
+    return out
 
 
 @console_view

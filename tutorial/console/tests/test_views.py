@@ -141,7 +141,8 @@ def test_stop_and_start_from_the_instance_page(learner):
     response = learner.post(_url("instance_state", instance_id=instance), {"action": "stop"})
     assert response.status_code == 302
     assert _console(learner.account).instance(instance).state == "stopped"
-    assert b'value="start"' in learner.get(_url("instance", instance_id=instance)).content
+    page = learner.get(_url("instance", instance_id=instance)).content.decode()
+    assert 'value="stop" class="cs-menu-item" disabled' in page and 'value="start" class="cs-menu-item">' in page
     learner.post(_url("instance_state", instance_id=instance), {"action": "start"})
     assert _console(learner.account).instance(instance).state == "running"
 
@@ -153,11 +154,43 @@ def test_launch_more_like_this_into_a_chosen_subnet(learner):
     page = learner.get(_url("launch_more", instance_id=first.id)).content.decode()
     assert subnet.id in page
 
-    response = learner.post(_url("launch_more", instance_id=first.id), {"subnet": subnet.id})
+    assert f'<option value="{subnet.id}" selected>' in page  # another AZ than the source's is proposed
+
+    response = learner.post(_url("launch_more", instance_id=first.id), {"subnet": subnet.id, "name": "aws-hands-on-2"})
 
     assert response.status_code == 302
-    zones = sorted(i.zone for i in console.instances())
-    assert zones == sorted([first.zone, subnet.zone])
+    second = next(i for i in console.instances() if i.id != first.id)
+    assert (second.zone, second.name, dict(second.tags)["CodeDeploy"]) == (
+        subnet.zone,
+        "aws-hands-on-2",
+        "aws-hands-on",
+    )
+
+
+def test_register_targets_through_the_pending_list(learner):
+    console = _console(learner.account)
+    first = console.instances()[0]
+    subnet = next(s for s in console.subnets(first.vpc_id) if s.zone != first.zone)
+    second = console.launch_more_like_this(first.id, subnet_id=subnet.id)
+    from provisioning.console import TargetGroupSpec
+
+    tg = console.create_target_group(TargetGroupSpec(name="tg", vpc_id=first.vpc_id, port=8000))
+    url = _url("register_targets", name="tg")
+
+    listed = learner.post(url, {"instances": [first.id, second], "port": "8000", "action": "pending"})
+    assert listed.status_code == 200
+    html = listed.content.decode()
+    assert f'data-pending-target="{first.id}:8000"' in html and f'data-pending-target="{second}:8000"' in html
+    assert console.targets(tg.arn) == []  # pending only
+    removed = learner.post(
+        url, {"pending": [f"{first.id}:8000", f"{second}:8000"], "remove_pending": f"{first.id}:8000"}
+    )
+    assert f'data-pending-target="{first.id}:8000"' not in removed.content.decode()
+
+    done = learner.post(url, {"pending": [f"{second}:8000", "i-0notmine:8000"], "action": "register_pending"})
+
+    assert done.status_code == 302
+    assert [(t.id, t.port) for t in console.targets(tg.arn)] == [(second, 8000)]
 
 
 # --- security groups ------------------------------------------------------------------------------------------------
