@@ -1,4 +1,11 @@
-"""The Celery app. Tasks are thin wrappers (see `*/tasks.py`); the policy lives here."""
+"""The Celery app. Tasks are thin wrappers (see `*/tasks.py`); the policy lives here.
+
+- The pool is Celery's prefork pool with queue locks a killed child cannot leave locked (config/pool.py: why).
+- The embedded filesystem broker writes each message atomically and moves a corrupt one aside instead of dying
+  on it (config/broker.py).
+- `worker.ping` is answered by a pool child (`celery inspect ping` is answered by the parent), so it proves the
+  pool still takes work.
+"""
 
 from __future__ import annotations
 
@@ -10,4 +17,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("handson")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.worker_pool = "config.pool:TaskPool"
+
+
+def _broker_url() -> str:
+    from django.conf import settings
+
+    return str(getattr(settings, "CELERY_BROKER_URL", "") or "")
+
+
+if _broker_url().startswith("filesystem"):
+    # An explicit transport wins over the URL's scheme; only set for the filesystem URL (never for Redis).
+    app.conf.broker_transport = "config.broker:Transport"
+
 app.autodiscover_tasks()
+
+
+@app.task(name="worker.ping", ignore_result=False)
+def ping() -> int:
+    """The pid of the pool process that ran it."""
+    return os.getpid()

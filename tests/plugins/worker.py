@@ -81,6 +81,16 @@ class Worker:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
+    def children(self) -> list[int]:
+        """The pids of the pool's child processes (Linux /proc; a child forked by any thread of the parent)."""
+        pids: set[int] = set()
+        for path in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            try:
+                pids.update(int(pid) for pid in path.read_text().split())
+            except OSError:  # that thread ended meanwhile
+                continue
+        return sorted(pids)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()  # warm shutdown: the solo pool finishes its task
@@ -91,7 +101,8 @@ class Worker:
                 self.process.wait(timeout=10)
 
 
-def start_worker(*, queue: str, log_path: Path, extra_env: dict[str, str] | None = None) -> Worker:
+def worker_env(*, queue: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a worker (or beat) subprocess: the test database, the broker, the test's queue."""
     from django.conf import settings
 
     from config.celery import app
@@ -115,6 +126,16 @@ def start_worker(*, queue: str, log_path: Path, extra_env: dict[str, str] | None
         }
     )
     env.update(extra_env or {})
+    return env
+
+
+def start_worker(
+    *, queue: str, log_path: Path, extra_env: dict[str, str] | None = None, pool: str = "solo", concurrency: int = 1
+) -> Worker:
+    """A worker subprocess on `queue`; `pool="prefork"` with `concurrency` for tests that kill pool children."""
+    from django.conf import settings
+
+    env = worker_env(queue=queue, extra_env=extra_env)
     command = [
         sys.executable,
         "-m",
@@ -122,7 +143,8 @@ def start_worker(*, queue: str, log_path: Path, extra_env: dict[str, str] | None
         "-A",
         "config",
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
+        f"--concurrency={concurrency}",
         "-Q",
         queue,
         "-n",
@@ -147,6 +169,38 @@ def start_worker(*, queue: str, log_path: Path, extra_env: dict[str, str] | None
         time.sleep(0.2)
     worker.stop()
     pytest.fail(f"the Celery worker was not ready within {READY_TIMEOUT}s:\n{worker.log()[-4000:]}")
+
+
+def start_beat(*, queue: str, log_path: Path, extra_env: dict[str, str] | None = None) -> Worker:
+    """`celery beat` as a subprocess, publishing the periodic tasks to `queue`; returns once it has started."""
+    from django.conf import settings
+
+    env = worker_env(queue=queue, extra_env=extra_env)
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "beat",
+        "--loglevel=INFO",
+        f"--schedule={log_path.with_suffix('.schedule')}",
+    ]
+    log = log_path.open("wb")
+    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        command, cwd=str(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    log.close()
+    beat = Worker(process, log_path, queue)
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"celery beat exited with {process.returncode}:\n{beat.log()[-4000:]}")
+        if "Sending due task" in beat.log():
+            return beat
+        time.sleep(0.2)
+    beat.stop()
+    pytest.fail(f"celery beat sent nothing within {READY_TIMEOUT}s:\n{beat.log()[-4000:]}")
 
 
 @pytest.fixture

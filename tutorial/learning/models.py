@@ -76,6 +76,8 @@ class Run(models.Model):
     celery_task_id = models.CharField(max_length=64, blank=True)
     # When the worker should pick it up (a re-check waits with backoff); staleness is measured from here.
     due_at = models.DateTimeField(null=True, blank=True)
+    # Touched every few seconds by the process running it (services.heartbeat): when it stops, that process died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -158,6 +160,7 @@ class RecipeJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     celery_task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # as Run.heartbeat_at
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,11 @@ RECHECK_DELAYS: tuple[int, ...] = (5, 10, 20, 40, 60, 60)
 # A run still queued/running this long after it was due has lost its worker (on top of the task's hard limit).
 STALE_MARGIN = timedelta(seconds=30)
 RECIPE_TIME_LIMIT = 600  # seconds; recipes create and delete real resources and wait for them
+# The process running a run or recipe job touches its `heartbeat_at` this often (seconds); the periodic expiry
+# (every EXPIRE_STALE_EVERY, tutorial/learning/apps.py) calls it lost once the heartbeat is older than
+# HEARTBEAT_TIMEOUT. Worst case after a kill: HEARTBEAT_TIMEOUT + EXPIRE_STALE_EVERY = 25 s.
+HEARTBEAT_EVERY = 5
+HEARTBEAT_TIMEOUT = timedelta(seconds=20)
 RECIPES = ("prerequisites", "solve", "teardown")
 
 STATUS_WORDS = {
@@ -112,11 +118,20 @@ def _stale_cutoff(now, limit_seconds: int):
     return now - timedelta(seconds=limit_seconds) - STALE_MARGIN
 
 
+def _lost_running(now, cutoff) -> Q:
+    """Running, and its process stopped beating (died) or it outlived its hard time limit (hung)."""
+    silent = now - HEARTBEAT_TIMEOUT
+    return Q(state="running") & (
+        Q(heartbeat_at__lt=silent) | Q(heartbeat_at__isnull=True, started_at__lt=silent) | Q(started_at__lt=cutoff)
+    )
+
+
 def run_expire_stale(*, user=None, now=None) -> int:
-    """Mark runs whose worker died (queued/running past the time limit) as error "worker_lost". Returns how many."""
+    """Mark runs and recipe jobs whose process died as error "worker_lost" (by heartbeat: within seconds), and
+    queued ones nobody took past the time limit. Returns how many. Beat calls it; pages call it for their user."""
     now = now or timezone.now()
     cutoff = _stale_cutoff(now, settings.CELERY_TASK_TIME_LIMIT)
-    stale = Q(state=Run.State.RUNNING, started_at__lt=cutoff) | Q(
+    stale = _lost_running(now, cutoff) | Q(
         Q(due_at__lt=cutoff) | Q(due_at__isnull=True, created_at__lt=cutoff), state=Run.State.QUEUED
     )
     runs = Run.objects.filter(stale)
@@ -130,8 +145,7 @@ def run_expire_stale(*, user=None, now=None) -> int:
     )
     job_cutoff = _stale_cutoff(now, RECIPE_TIME_LIMIT)
     jobs = RecipeJob.objects.filter(
-        Q(state=RecipeJob.State.RUNNING, started_at__lt=job_cutoff)
-        | Q(state=RecipeJob.State.QUEUED, created_at__lt=job_cutoff)
+        _lost_running(now, job_cutoff) | Q(state=RecipeJob.State.QUEUED, created_at__lt=job_cutoff)
     )
     if user is not None:
         jobs = jobs.filter(user=user)
@@ -301,9 +315,40 @@ def _claim(model, pk: int):
         if obj is None or obj.state in (model.State.DONE, model.State.ERROR):
             return obj, False
         obj.state = model.State.RUNNING
-        obj.started_at = timezone.now()
-        obj.save(update_fields=["state", "started_at"])
+        obj.started_at = obj.heartbeat_at = timezone.now()
+        obj.save(update_fields=["state", "started_at", "heartbeat_at"])
     return obj, True
+
+
+@contextlib.contextmanager
+def heartbeat(model, pk: int, *, every: float = HEARTBEAT_EVERY):
+    """While the block runs, a thread of this process touches the Run's or RecipeJob's `heartbeat_at`.
+
+    Used by the Celery tasks around `run_execute`/`recipe_execute`: if the process is killed (kill -9, OOM, hard
+    time limit), the heartbeat stops with it and the periodic expiry marks the row `worker_lost` within seconds.
+    The thread uses its own database connection and closes it when the block ends.
+    """
+    from django.db import connection
+
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    model.objects.filter(pk=pk, state=model.State.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception as exc:  # the database is away for a moment: try again at the next beat
+                    logger.warning("heartbeat of %s %s failed: %s", model.__name__, pk, type(exc).__name__)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{model.__name__}-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 10)
 
 
 def run_execute(*, run_id: int) -> Run | None:
