@@ -241,11 +241,12 @@ SANDBOX_DATAPLANE_URL = env_str("SANDBOX_DATAPLANE_URL", "")  # default derived 
 SANDBOX_STATE_DIR = env_str("SANDBOX_STATE_DIR", str(VAR_DIR / "sandbox-state"))
 SANDBOX_SAVE_INTERVAL = env_int("SANDBOX_SAVE_INTERVAL", 5)
 SANDBOX_RATE_LIMIT = env_str("SANDBOX_RATE_LIMIT", "40/second;600/minute")  # per learner account, `limits` notation
-# Derives learners' sandbox CLI keys (docs/deploy.md: rotating it). Defaults to the local random one with DEBUG on,
-# to SECRET_KEY with DEBUG off (compose requires it set).
+# Encrypts learners' stored sandbox CLI keys (provisioning/sandbox/credentials.py: rotating it with
+# SANDBOX_PREVIOUS_SECRETS). Defaults to the local random one with DEBUG on, to SECRET_KEY with DEBUG off.
 SANDBOX_SECRET = refuse_placeholder("SANDBOX_SECRET", env_str("SANDBOX_SECRET", "")) or (
     _LOCAL["SANDBOX_SECRET"] if _LOCAL is not None else SECRET_KEY
 )
+SANDBOX_PREVIOUS_SECRETS = env_str("SANDBOX_PREVIOUS_SECRETS", "")  # comma-separated; still decrypt, during rotation
 
 # --- classes: when the dashboard flags a learner as stuck (see tutorial/classes/selectors.py) ---------------------
 CLASSES_STUCK_AFTER_MINUTES = env_int("CLASSES_STUCK_AFTER_MINUTES", 15)

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from provisioning.sandbox import signals
-from provisioning.sandbox.credentials import account_for_access_key_id, secret_for_access_key_id
+from provisioning.sandbox.credentials import credentials_for_access_key_id
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +128,10 @@ def _verify_signature(headers: dict[str, str], body: bytes, match: re.Match[str]
     """The account of a request signed over exactly this body and these headers, or _Refused."""
     service = match.group("service")
     key_id = match.group("key")
-    secret = secret_for_access_key_id(key_id)
-    account = account_for_access_key_id(key_id)
-    if secret is None or account is None:
+    found = credentials_for_access_key_id(key_id)
+    if found is None:
         raise _Refused(403, "InvalidClientTokenId", "The security token included in the request is invalid.", service)
+    account, secret = found
     amz_date = headers.get("x-amz-date", "")
     try:
         when = dt.datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)

@@ -288,7 +288,7 @@ def connection_spec(*, connection: Connection) -> ConnectionSpec:
 
 
 def connection_sandbox_credentials(*, connection: Connection) -> tuple[str, str]:
-    """The learner's own sandbox CLI keys (derived, not stored), shown once on request."""
+    """The learner's own sandbox CLI keys (stored, random; made on first request), shown on request."""
     from provisioning import sandbox
 
     if connection.kind != Connection.Kind.SANDBOX or not connection.sandbox_account:

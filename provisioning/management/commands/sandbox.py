@@ -4,6 +4,7 @@ It binds settings.SANDBOX_HOST (loopback by default: only the web and worker pro
 through the app's gateway at /sandbox-aws/). The data plane listens on SANDBOX_DATAPLANE_URL's port, else port + 1.
 Each learner account's state is kept in SANDBOX_STATE_DIR (saved every SANDBOX_SAVE_INTERVAL seconds and on
 shutdown, restored on start; see provisioning/sandbox/persistence.py). Ctrl-C or SIGTERM stops it (and saves).
+`--revoke-key ACCOUNT|all` and `--reencrypt-keys` manage learners' stored CLI keys instead (credentials.py).
 """
 
 from __future__ import annotations
@@ -26,10 +27,23 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=None, help="moto's port (default SANDBOX_PORT)")
         parser.add_argument("--host", default=None, help="address to bind (default SANDBOX_HOST)")
         parser.add_argument(
+            "--revoke-key",
+            metavar="ACCOUNT",
+            help='revoke the sandbox CLI key of one sandbox account ("all": every key) and exit',
+        )
+        parser.add_argument(
+            "--reencrypt-keys",
+            action="store_true",
+            help="re-encrypt stored sandbox keys under the current SANDBOX_SECRET (after a rotation) and exit",
+        )
+        parser.add_argument(
             "--state-dir", default=None, help='where learners\' state is kept (default SANDBOX_STATE_DIR; "" disables)'
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["revoke_key"] or options["reencrypt_keys"]:
+            self._keys(options)
+            return
         from provisioning.sandbox.server import SandboxServer
 
         host = options["host"] or settings.SANDBOX_HOST
@@ -58,3 +72,16 @@ class Command(BaseCommand):
         finally:
             server.stop()
             self.stdout.write("sandbox stopped")
+
+    def _keys(self, options: dict[str, Any]) -> None:
+        from provisioning.sandbox import credentials
+
+        if options["reencrypt_keys"]:
+            self.stdout.write(f"re-encrypted {credentials.reencrypt_keys()} sandbox key(s)")
+        account = options["revoke_key"]
+        if account == "all":
+            self.stdout.write(f"revoked {credentials.revoke_all_keys()} sandbox key(s)")
+        elif account:
+            if not credentials.is_account_id(account):
+                raise CommandError("--revoke-key takes a 12-digit sandbox account id (or all)")
+            self.stdout.write(f"revoked {credentials.revoke_key(account)} sandbox key(s) of {account}")

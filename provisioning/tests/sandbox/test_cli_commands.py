@@ -21,7 +21,7 @@ from provisioning.sessions import client_for, session_for
 from provisioning.steps import STEP5_SECTIONS
 from provisioning.verify import verify_step
 
-pytestmark = pytest.mark.sandbox
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 CLI_DIR = Path(settings.CONTENT_DIR) / "aws-hands-on" / "load-balancer" / "cli"
 AWS = Path(sys.executable).parent / "aws"

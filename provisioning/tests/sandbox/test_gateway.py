@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from provisioning.sandbox import gateway_url, learner_credentials
 from provisioning.sessions import client_for, session_for
 
-pytestmark = pytest.mark.sandbox
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 
 def _client(live_server, account: str, service: str, *, secret: str | None = None):
@@ -91,20 +91,35 @@ def test_wrong_secret_is_refused(live_server, sandbox_account):
     assert exc.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
 
 
-def test_forged_key_id_for_another_account_is_refused(live_server, sandbox_account, other_sandbox_account):
-    key_id, secret = learner_credentials(sandbox_account)
-    forged = key_id.replace(sandbox_account, other_sandbox_account)
-    ec2 = boto3.client(
+def _with_key(live_server, key_id: str, secret: str):
+    return boto3.client(
         "ec2",
         region_name="ap-northeast-1",
         endpoint_url=gateway_url(live_server.url),
-        aws_access_key_id=forged,
+        aws_access_key_id=key_id,
         aws_secret_access_key=secret,
         aws_session_token=None,
     )
+
+
+def test_a_key_id_never_issued_is_refused(live_server, sandbox_account, other_sandbox_account):
+    _, secret = learner_credentials(sandbox_account)
     with pytest.raises(ClientError) as exc:
-        ec2.describe_vpcs()
+        _with_key(live_server, "ASBX" + "A" * 16, secret).describe_vpcs()
     assert exc.value.response["Error"]["Code"] == "InvalidClientTokenId"
+
+
+def test_a_revoked_key_stops_working_and_only_that_learners(live_server, sandbox_account, other_sandbox_account):
+    from provisioning.sandbox.credentials import revoke_key
+
+    mine, theirs = learner_credentials(sandbox_account), learner_credentials(other_sandbox_account)
+    _with_key(live_server, *mine).describe_vpcs()
+    revoke_key(sandbox_account)
+    with pytest.raises(ClientError) as exc:
+        _with_key(live_server, *mine).describe_vpcs()
+    assert exc.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    _with_key(live_server, *theirs).describe_vpcs()
+    _with_key(live_server, *learner_credentials(sandbox_account)).describe_vpcs()  # the learner's new key
 
 
 def test_unsigned_requests_are_refused(live_server, sandbox_server):

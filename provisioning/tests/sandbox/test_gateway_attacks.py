@@ -14,7 +14,7 @@ from botocore.credentials import Credentials
 from provisioning.sandbox import gateway_url, learner_credentials, spec_for
 from provisioning.sessions import client_for, session_for
 
-pytestmark = pytest.mark.sandbox
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
 

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from provisioning.sandbox import gateway_url, learner_credentials, limits, spec_for
 from provisioning.sessions import client_for, session_for
 
-pytestmark = pytest.mark.sandbox
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
