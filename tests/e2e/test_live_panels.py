@@ -23,7 +23,10 @@ STEP_PATH = "/ja/tutorials/aws-hands-on/load-balancer/"
 SLOW = 120_000
 
 
-def _signed_in_and_prepared(page, live_server, django_user_model, password="correct-horse-battery-9"):
+PASSWORD = "correct-horse-battery-9"  # noqa: S105 - a test user's
+
+
+def _signed_in_and_prepared(page, live_server, django_user_model, password=PASSWORD):
     user = django_user_model.objects.create_user(username="kenji", email="kenji@example.com", password=password)
     account = new_account_id()
     make_connection(user, account=account)

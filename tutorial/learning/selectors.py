@@ -142,6 +142,10 @@ class SectionPanel:
     state: str  # complete | failing | not_started
     change: str
 
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.results.values() if r.status == "pass")
+
 
 @dataclass
 class StepLearning:

@@ -78,6 +78,8 @@ def _render_panel(
         "notice": notice,
         "waiting": waiting,
         "wait": selectors.wait_view(run=learning.active_run, attempt=0),
+        # The learner pressed Check here and this brings the result: focus goes to its summary (learning.js).
+        "focus_summary": waiting and learning.active_run is None,
     }
     return render(request, f"{PANELS}#checkpoint", context), learning
 

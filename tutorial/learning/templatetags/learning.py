@@ -98,3 +98,42 @@ def poll_delay(attempt: Any) -> int:
     except (TypeError, ValueError):
         n = 0
     return RECIPE_POLL_DELAYS_MS[n] if n < len(RECIPE_POLL_DELAYS_MS) else 2000
+
+
+@register.filter
+def hint_markdown(text: Any):
+    """A hint's inline Markdown (`code`, **bold**, links) as sanitised HTML: the reading pages' renderer."""
+    from tutorial.content.rendering import render_inline
+
+    return render_inline(str(text or ""))
+
+
+@register.filter
+def skipped_message(result: Any, tutorial: str) -> str:
+    """Why a check was not run yet, naming the check it waits for by its title on the page (no check id)."""
+    from django.utils.translation import get_language
+
+    from tutorial.learning.services import _check_titles
+
+    lang = "en" if (get_language() or "").startswith("en") else "ja"
+    waits = list((getattr(result, "evidence", None) or {}).get("waits_for") or [])
+    titles = _check_titles(tutorial)
+    named = [(titles.get(cid) or {}).get(lang) for cid in waits]
+    named = [n for n in named if n]
+    if not named:
+        return getattr(result, "message", "") or ""
+    first, rest = named[0], len(named) - 1
+    if lang == "en":
+        return f"Checked once this passes: {first}" + (f" (and {rest} more)." if rest else ".")
+    return f"「{first}」が合格したら確認します" + (f"（ほか {rest} 件）。" if rest else "。")
+
+
+@register.filter
+def check_title(check_id: Any, tutorial: str) -> str:
+    """A check's title on the page, in the active language (its id only if the pack does not name it)."""
+    from django.utils.translation import get_language
+
+    from tutorial.learning.services import _check_titles
+
+    lang = "en" if (get_language() or "").startswith("en") else "ja"
+    return (_check_titles(tutorial).get(str(check_id)) or {}).get(lang) or str(check_id)

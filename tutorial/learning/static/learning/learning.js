@@ -26,6 +26,14 @@
     });
   }
 
+  // After Check (mouse or keyboard) the result's summary ("3 of 9 passed", an aria-live region) takes the focus.
+  document.addEventListener("htmx:afterSettle", function () {
+    var summary = document.querySelector("[data-lc-focus]");
+    if (!summary) return;
+    summary.removeAttribute("data-lc-focus");
+    summary.focus({ preventScroll: false });
+  });
+
   var watch = document.getElementById("lc-watch");
   var since = watch ? parseInt(watch.getAttribute("data-since"), 10) || 0 : 0;
 
