@@ -71,6 +71,10 @@ def classroom_by_join_code(*, code: str) -> Classroom | None:
     return Classroom.objects.filter(join_code=code).first()
 
 
+def enrollment_is_active(*, classroom: Classroom, user) -> bool:
+    return Enrollment.objects.active().filter(classroom=classroom, user=user).exists()
+
+
 def classroom_list_for_learner(*, user) -> QuerySet[Classroom]:
     return Classroom.objects.filter(enrollments__user=user, enrollments__removed_at__isnull=True)
 

@@ -62,17 +62,27 @@ def classroom_update(*, classroom: Classroom, **fields) -> Classroom:
     return classroom
 
 
-def enrollment_join(*, classroom: Classroom, user) -> tuple[Enrollment, bool]:
-    """Enroll `user` (idempotent). Returns (enrollment, created). Raises JoinRefused."""
+def enrollment_join_refusal(*, classroom: Classroom, user) -> str | None:
+    """Why `user` may not join (JoinRefused's reason: instructor, removed, closed), or None. Changes nothing:
+    the confirmation page asks it before the learner presses "Join"."""
     if classroom.instructor_id == user.id:
-        raise JoinRefused("instructor")
+        return "instructor"
     existing = Enrollment.objects.filter(classroom=classroom, user=user).first()
     if existing is not None:
-        if existing.removed_at is not None:
-            raise JoinRefused("removed")
-        return existing, False
+        return "removed" if existing.removed_at is not None else None
     if classroom.is_closed or classroom.has_ended():
-        raise JoinRefused("closed")
+        return "closed"
+    return None
+
+
+def enrollment_join(*, classroom: Classroom, user) -> tuple[Enrollment, bool]:
+    """Enroll `user` (idempotent). Returns (enrollment, created). Raises JoinRefused."""
+    refusal = enrollment_join_refusal(classroom=classroom, user=user)
+    if refusal:
+        raise JoinRefused(refusal)
+    existing = Enrollment.objects.filter(classroom=classroom, user=user).first()
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
             return Enrollment.objects.create(classroom=classroom, user=user), True

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from . import selectors, services
@@ -256,17 +256,36 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- joining --------------------------------------------------------------------------------------------------
+# A GET never enrolls anyone: the join link (or the code form) opens a confirmation page that shows the class, its
+# instructor and what the instructor will see of the learner's work; only its POST ("Join", CSRF) enrolls.
 
 
-def _join(request: HttpRequest, classroom: Classroom | None) -> HttpResponse:
+def _join_page(request: HttpRequest, classroom: Classroom | None, *, error: str | None = None) -> HttpResponse:
     if classroom is None:
         return render(request, "classes/join.html", {"form": JoinForm(), "error": "unknown"}, status=404)
+    refusal = error or services.enrollment_join_refusal(classroom=classroom, user=request.user)
+    member = selectors.enrollment_is_active(classroom=classroom, user=request.user)
+    context = {
+        "classroom": classroom,
+        "instructor_name": classroom.instructor.get_full_name() or classroom.instructor.get_username(),
+        "error": refusal,
+        "member": member,
+    }
+    return render(request, "classes/join.html", context, status=403 if refusal else 200)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The join link: GET shows the confirmation page (signed in; else after login/signup, which come back here);
+    POST from that page enrolls the learner."""
+    classroom = selectors.classroom_by_join_code(code=code)
+    if request.method != "POST" or classroom is None:
+        return _join_page(request, classroom)
     try:
         _enrollment, created = services.enrollment_join(classroom=classroom, user=request.user)
     except services.JoinRefused as exc:
-        return render(
-            request, "classes/join.html", {"form": JoinForm(), "error": exc.reason, "classroom": classroom}, status=403
-        )
+        return _join_page(request, classroom, error=exc.reason)
     if created:
         messages.success(request, _("You joined the class %(name)s.") % {"name": classroom.name})
     else:
@@ -275,15 +294,12 @@ def _join(request: HttpRequest, classroom: Classroom | None) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def join(request: HttpRequest, code: str) -> HttpResponse:
-    """The join link: opening it (signed in; else after login/signup, which come back here) enrolls the learner."""
-    return _join(request, selectors.classroom_by_join_code(code=code))
-
-
-@login_required
 def join_form(request: HttpRequest) -> HttpResponse:
+    """Typing the code: a valid one leads to the same confirmation page as the link (nothing is joined yet)."""
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        return _join(request, selectors.classroom_by_join_code(code=form.cleaned_data["code"]))
+        classroom = selectors.classroom_by_join_code(code=form.cleaned_data["code"])
+        if classroom is None:
+            return _join_page(request, None)
+        return redirect("classes:join", code=classroom.join_code)
     return render(request, "classes/join.html", {"form": form})

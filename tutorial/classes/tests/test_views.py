@@ -65,11 +65,53 @@ def test_edit_moves_the_end_date_and_reopens(instructor_client, classroom):
     assert classroom.name == "renamed" and classroom.region == "us-east-1" and classroom.closed_at is None
 
 
-def test_join_link_enrolls_a_signed_in_learner(student_client, classroom, student):
-    response = student_client.get(reverse("classes:join", args=[classroom.join_code]))
+def test_join_link_shows_a_confirmation_page_and_a_get_enrolls_no_one(student_client, classroom, student, instructor):
+    url = reverse("classes:join", args=[classroom.join_code])
+    response = student_client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert classroom.name in page
+    assert f"data-instructor>{instructor.get_username()}<" in page
+    shares = page.split("data-shares>")[1].split("</ul>")[0]
+    assert "アカウント" in shares and "リソース" in shares and "結果" in shares  # account id, resources, results
+    assert f'<form method="post" action="{url}"' in page and "csrfmiddlewaretoken" in page
+    assert not Enrollment.objects.filter(classroom=classroom, user=student).exists()
+    assert student_client.head(url).status_code == 200
+    assert not Enrollment.objects.exists()
+
+
+def test_the_confirmation_page_says_what_the_instructor_sees_in_english(student_client, classroom):
+    response = student_client.get("/en" + reverse("classes:join", args=[classroom.join_code])[3:])
+    shares = response.content.decode().split("data-shares>")[1].split("</ul>")[0]
+    assert "ID of the AWS account" in shares and "resources" in shares and "check results" in shares
+
+
+def test_pressing_join_on_the_confirmation_page_enrolls(student_client, classroom, student):
+    response = student_client.post(reverse("classes:join", args=[classroom.join_code]))
     assert response.status_code == 302
     assert response.url == reverse("tutorial:overview", args=["aws-hands-on"])
     assert Enrollment.objects.filter(classroom=classroom, user=student).exists()
+    again = student_client.get(reverse("classes:join", args=[classroom.join_code])).content.decode()
+    assert 'role="status"' in again and '<form method="post" action="/ja/classes/join/' not in again
+
+
+def test_join_needs_the_csrf_token(classroom, student):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(student)
+    assert client.post(reverse("classes:join", args=[classroom.join_code])).status_code == 403
+    assert not Enrollment.objects.exists()
+
+
+def test_a_refused_join_shows_why_and_no_join_button(student_client, classroom, student):
+    Classroom.objects.filter(pk=classroom.pk).update(closed_at=timezone.now())
+    url = reverse("classes:join", args=[classroom.join_code])
+    response = student_client.get(url)
+    assert response.status_code == 403
+    assert 'role="alert"' in response.content.decode() and f'action="{url}"' not in response.content.decode()
+    assert student_client.post(url).status_code == 403
+    assert not Enrollment.objects.exists()
 
 
 def test_join_link_sends_an_anonymous_visitor_to_login_and_back(client, classroom):
@@ -78,9 +120,10 @@ def test_join_link_sends_an_anonymous_visitor_to_login_and_back(client, classroo
     assert response.status_code == 302
     assert response.url.startswith(reverse("login")) and "next=" in response.url
     assert response.url.endswith(f"next={url}")
+    assert client.post(url).status_code == 302 and not Enrollment.objects.exists()
 
 
-def test_join_link_after_signup_comes_back_and_enrolls(client, classroom):
+def test_join_link_after_signup_comes_back_to_the_confirmation_page(client, classroom):
     url = reverse("classes:join", args=[classroom.join_code])
     signup = reverse("signup")
     response = client.post(
@@ -96,18 +139,22 @@ def test_join_link_after_signup_comes_back_and_enrolls(client, classroom):
     if response.status_code != 302:
         pytest.skip("the sign-up form asks for other fields")
     assert response.url == url
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 200
+    assert not Enrollment.objects.filter(classroom=classroom, user__username="newbie").exists()
+    assert client.post(url).status_code == 302
     assert Enrollment.objects.filter(classroom=classroom, user__username="newbie").exists()
 
 
 def test_join_with_an_unknown_code(student_client):
     assert student_client.get(reverse("classes:join", args=["ABCDEFGHJK"])).status_code == 404
+    assert student_client.post(reverse("classes:join", args=["ABCDEFGHJK"])).status_code == 404
 
 
-def test_join_form_with_a_typed_code(student_client, classroom, student):
+def test_join_form_with_a_typed_code_leads_to_the_confirmation_page(student_client, classroom, student):
     response = student_client.post(reverse("classes:join_form"), {"code": classroom.join_code.lower()})
     assert response.status_code == 302
-    assert Enrollment.objects.filter(classroom=classroom, user=student).exists()
+    assert response.url == reverse("classes:join", args=[classroom.join_code])
+    assert not Enrollment.objects.filter(classroom=classroom, user=student).exists()
 
 
 def test_roster_remove(instructor_client, classroom, enrolled):
