@@ -68,7 +68,11 @@ def console_view(view: Callable) -> Callable:
         request.sandbox_connection = connection  # the console's header shows the account and region
         try:
             console = _make_console(connection)
-            return view(request, console, *args, **kwargs)
+            response = view(request, console, *args, **kwargs)
+            wrote = not getattr(request, "console_no_write", False)
+            if request.method == "POST" and 300 <= response.status_code < 400 and wrote:
+                _changed(connection.sandbox_account, view.__name__)
+            return response
         except Unavailable:
             return render(request, "console/unavailable.html", {"reason": "sandbox_down"}, status=503)
         except ConsoleError as error:
@@ -77,6 +81,13 @@ def console_view(view: Callable) -> Callable:
             return render(request, "console/error.html", {"error": error}, status=status)
 
     return wrapper
+
+
+def _changed(account: str, action: str) -> None:
+    """A console write succeeded: the same hook as the gateway's (an open step page re-checks itself)."""
+    from provisioning.sandbox.gateway import account_changed
+
+    account_changed(account, "console", action)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -304,6 +315,7 @@ def load_balancer_create(request: HttpRequest, console: Console) -> HttpResponse
     here = reverse("console:load_balancer_create")
 
     goto = request.POST.get("goto") if request.method == "POST" else None
+    request.console_no_write = bool(goto) or request.POST.get("change_vpc") is not None  # only the form moves
     if goto in ("security_group", "target_group"):
         request.session[ALB_DRAFT] = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
         target = "console:security_group_create" if goto == "security_group" else "console:target_group_create"

@@ -136,6 +136,25 @@ def test_instances_list_in_japanese_with_the_console_columns(learner):
     assert 'data-state="running"' in html and "aws-hands-on-ec2" in html
 
 
+def test_a_console_write_is_announced_like_a_gateway_write(learner, monkeypatch):
+    from provisioning.sandbox.signals import account_changed
+
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append(kwargs)
+
+    account_changed.connect(receiver, dispatch_uid="console-test")
+    try:
+        learner.post(_url("instance_state", instance_id=_instance_id(learner.account)), {"action": "stop"})
+        learner.get(_url("instances"))
+    finally:
+        account_changed.disconnect(dispatch_uid="console-test")
+    assert heard == [
+        {"account": learner.account, "service": "console", "action": "instance_state", "signal": account_changed}
+    ]
+
+
 def test_stop_and_start_from_the_instance_page(learner):
     instance = _instance_id(learner.account)
     response = learner.post(_url("instance_state", instance_id=instance), {"action": "stop"})
