@@ -7,6 +7,7 @@ product exactly as `make run` starts it) and saves screenshots named `<prefix>-.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.e2e.waits import wait_for_js
@@ -21,7 +22,11 @@ def _wait_for_recipe(page, recipe: str) -> None:
     page.locator(f"#recipe-area-lab[data-recipe='{recipe}'][data-state='done']").wait_for(timeout=SLOW)
 
 
-def run_learner_journey(page, base_url: str, artifacts_dir: Path, *, username: str, prefix: str) -> None:
+def run_learner_journey(
+    page, base_url: str, artifacts_dir: Path, *, username: str, prefix: str, after_connect: Callable | None = None
+) -> None:
+    """The journey; `after_connect(page)` runs once the sandbox is connected (e.g. to join a class)."""
+
     # Sign up (Japanese pages), which lands on Connect AWS.
     page.goto(base_url + "/ja/accounts/signup/")
     assert page.locator("html").get_attribute("lang") == "ja"
@@ -36,6 +41,8 @@ def run_learner_journey(page, base_url: str, artifacts_dir: Path, *, username: s
     page.locator("form[action$='/connect/sandbox/'] button").click()
     page.locator("[data-connection=sandbox]").wait_for()
     page.screenshot(path=str(artifacts_dir / f"{prefix}-connect.ja.png"), full_page=True)
+    if after_connect is not None:
+        after_connect(page)
 
     # Prepare on the step page: progress bar, then done.
     page.goto(base_url + STEP_PATH)

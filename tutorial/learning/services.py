@@ -10,13 +10,14 @@ import contextlib
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .connections import connection_spec
@@ -356,7 +357,37 @@ def run_execute(*, run_id: int) -> Run | None:
     run, claimed = _claim(Run, run_id)
     if not claimed:
         return run
+    started = time.monotonic()
+    run = _run_execute_claimed(run)
+    _log_run_finished(run, wall_ms=int((time.monotonic() - started) * 1000))
+    return run
 
+
+def _log_run_finished(run: Run, *, wall_ms: int) -> None:
+    """One line per run for operators to grep (`run finished`): ids, timing, AWS calls, status counts. Never a
+    secret, an account id or a message text: only ids, numbers and fixed words."""
+    counts = dict(Result.objects.filter(run_id=run.pk).values_list("status").annotate(n=Count("id")))
+    logger.info(
+        "run finished run=%s learner=%s tutorial=%s step=%s section=%s trigger=%s state=%s error_code=%s "
+        "duration_ms=%s aws_calls=%s pass=%s fail=%s error=%s skipped=%s",
+        run.pk,
+        run.user_id,
+        run.tutorial,
+        run.step,
+        run.section or "-",
+        run.trigger,
+        run.state,
+        run.error_code or "-",
+        run.duration_ms if run.duration_ms is not None else wall_ms,
+        run.aws_api_calls if run.aws_api_calls is not None else 0,
+        counts.get("pass", 0),
+        counts.get("fail", 0),
+        counts.get("error", 0),
+        counts.get("skipped", 0),
+    )
+
+
+def _run_execute_claimed(run: Run) -> Run:
     from celery.exceptions import SoftTimeLimitExceeded
 
     try:
