@@ -23,9 +23,17 @@ def _wait_for_recipe(page, recipe: str) -> None:
 
 
 def run_learner_journey(
-    page, base_url: str, artifacts_dir: Path, *, username: str, prefix: str, after_connect: Callable | None = None
+    page,
+    base_url: str,
+    artifacts_dir: Path,
+    *,
+    username: str,
+    prefix: str,
+    after_connect: Callable | None = None,
+    before_cleanup: Callable | None = None,
 ) -> None:
-    """The journey; `after_connect(page)` runs once the sandbox is connected (e.g. to join a class)."""
+    """The journey; `after_connect(page)` runs once the sandbox is connected (e.g. to join a class),
+    `before_cleanup(page)` once every check passes (e.g. to look at a class dashboard)."""
 
     # Sign up (Japanese pages), which lands on Connect AWS.
     page.goto(base_url + "/ja/accounts/signup/")
@@ -76,6 +84,9 @@ def run_learner_journey(
         path=str(artifacts_dir / f"{prefix}-panel-passing.ja.png")
     )
     page.locator(".lc-lab").screenshot(path=str(artifacts_dir / f"{prefix}-architecture-passing.ja.png"))
+
+    if before_cleanup is not None:
+        before_cleanup(page)
 
     # Clean up: ends with nothing billable left.
     page.locator("form[action$='/recipes/teardown/'] button").click()
