@@ -167,8 +167,8 @@ def _build_class(students: int, prepared: int, *, warm: bool = False):
     started = time.perf_counter()
     for connection in connections[:prepared]:
         spec = spec_for(connection.sandbox_account, "ap-northeast-1")
-        run_recipe(spec, "prerequisites")
-        run_recipe(spec, "solve", section="create-alb")
+        run_recipe(spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer")
+        run_recipe(spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="create-alb")
     if prepared:
         print(f"{prepared} learners prepared (prerequisites + create-alb) in {time.perf_counter() - started:.1f} s")
     if warm:

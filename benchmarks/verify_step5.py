@@ -52,7 +52,7 @@ def _with_latency(session_for):
 
 def _measure(spec: ConnectionSpec, workers: int) -> tuple[int, float, int]:
     started = time.perf_counter()
-    report = verify.verify_step(spec, probes=False, max_workers=workers)
+    report = verify.verify_step(spec, tutorial="aws-hands-on", step="load-balancer", probes=False, max_workers=workers)
     wall = (time.perf_counter() - started) * 1000
     return report.aws_api_calls, wall, sum(r.status == "pass" for r in report.results)
 
@@ -91,7 +91,9 @@ def main() -> None:
         build_step5_state(boto3.Session(region_name="ap-northeast-1"))
         verify.session_for = _with_latency(verify.session_for)
         spec = ConnectionSpec(kind="ambient")
-        verify.verify_step(spec, probes=False)  # warm-up: imports and the model cache
+        verify.verify_step(
+            spec, tutorial="aws-hands-on", step="load-balancer", probes=False
+        )  # warm-up: imports and the model cache
         print(f"Step 5 verification, probes off (moto server in its own process), median of {REPEATS} runs")
         for latency in (0.0, LATENCY):
             _injected["latency"] = latency

@@ -1,8 +1,9 @@
-"""The least-privilege, read-only IAM policy the checks need, generated from what the snapshot calls.
+"""The least-privilege, read-only IAM policy the checks need, generated from what the snapshots call.
 
-`checks_policy_document()` builds it from provisioning.snapshot.SOURCES (one action per snapshot source); the
-committed file policies/checks-readonly.json must equal it (a test compares), and the learner side embeds it in the
-CloudFormation template of the cross-account role. Regenerate with `python -m provisioning.iam > <file>`.
+`checks_policy_document()` builds it from the `sources` of every registered step (one IAM action per snapshot
+source, provisioning.steps); the committed file policies/checks-readonly.json must equal it (a test compares), and
+the learner side embeds it in the CloudFormation template of the cross-account role. Regenerate with
+`python -m provisioning.iam > <file>`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from provisioning.snapshot import SOURCES
+from provisioning.steps import all_steps
 
 POLICY_FILE = Path(__file__).with_name("policies") / "checks-readonly.json"
 
 
 def checks_actions() -> list[str]:
-    return sorted(set(SOURCES.values()))
+    return sorted({action for step in all_steps() for action in step.sources.values()})
 
 
 def checks_policy_document() -> dict:

@@ -32,5 +32,5 @@ def verify_job(*, spec: dict[str, Any], tutorial: str, step: str, probes: bool =
 
 
 @shared_task(name="provisioning.verify", time_limit=60, soft_time_limit=50, acks_late=True)
-def verify(spec: dict[str, Any], tutorial: str = "aws-hands-on", step: str = "load-balancer", probes: bool = True):
+def verify(spec: dict[str, Any], tutorial: str, step: str, probes: bool = True):
     return verify_job(spec=spec, tutorial=tutorial, step=step, probes=probes)

@@ -14,12 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from provisioning.checks.base import CheckContext, Outcome, t
-from provisioning.checks.registry import CHECKS, CheckSpec
 from provisioning.errors import ApiError, CredentialsProblem
-from provisioning.probes import ProbeConfig, ProbeSkipped, probe_http, probe_tcp
+from provisioning.probes import ProbeConfig, ProbeSkipped
 from provisioning.sessions import CallCounter, forget_credentials_for, session_for
-from provisioning.snapshot import Snapshot, collect_snapshot, snapshot_architecture
-from provisioning.steps import SECTION_OF_CHECK, Step5Params, get_step
+from provisioning.steps import get_step
+from provisioning.steps.spec import CheckSpec, StepSpec
 from provisioning.types import CheckResult, ConnectionSpec, RunReport
 
 logger = logging.getLogger(__name__)
@@ -37,10 +36,10 @@ SKIP_NO_DATAPLANE = t(
 )
 
 
-def _result(check: CheckSpec, outcome: Outcome) -> CheckResult:
+def _result(step: StepSpec, check: CheckSpec, outcome: Outcome) -> CheckResult:
     return CheckResult(
         id=check.id,
-        section=SECTION_OF_CHECK[check.id],
+        section=step.section_of[check.id],
         status=outcome.status,
         message=outcome.message,
         hint=outcome.hint,
@@ -49,7 +48,7 @@ def _result(check: CheckSpec, outcome: Outcome) -> CheckResult:
     )
 
 
-def _blocked(check: CheckSpec, snap: Snapshot, done: dict[str, CheckResult]) -> Outcome | None:
+def _blocked(step: StepSpec, check: CheckSpec, snap: Any, done: dict[str, CheckResult]) -> Outcome | None:
     """`error` when a source it needs could not be read, `skipped` when a check it depends on did not pass."""
     errors = [snap.errors[s] for s in check.needs if s in snap.errors]
     if errors:
@@ -58,8 +57,8 @@ def _blocked(check: CheckSpec, snap: Snapshot, done: dict[str, CheckResult]) -> 
         return Outcome("error", combined.message(), combined.hint(), {"actions": actions, "code": errors[0].code})
     waiting = [d for d in check.depends if done[d].status != "pass"]
     if waiting:
-        ja = "、".join(f"「{CHECKS[d].title['ja']}」（{d}）" for d in waiting)
-        en = ", ".join(f"{d} ({CHECKS[d].title['en']})" for d in waiting)
+        ja = "、".join(f"「{step.check(d).title['ja']}」（{d}）" for d in waiting)
+        en = ", ".join(f"{d} ({step.check(d).title['en']})" for d in waiting)
         return Outcome(
             "skipped",
             t(f"{ja} が合格してから確認します。", f"Waits for {en} to pass."),
@@ -104,80 +103,79 @@ def _probe_setup(spec: ConnectionSpec, probes: bool, probe_config: ProbeConfig |
 
 
 def _run_probes(
-    wanted: list[str], snap: Snapshot, params: Step5Params, setup: ProbeConfig | ProbeSkipped
+    step: StepSpec, wanted: list[str], snap: Any, params: Any, setup: ProbeConfig | ProbeSkipped
 ) -> dict[str, Any]:
+    wanted = list(dict.fromkeys(wanted))
     if isinstance(setup, ProbeSkipped) or not wanted:
         return dict.fromkeys(wanted, setup)
-    jobs = {
-        "http": lambda: probe_http(
-            (snap.load_balancer or {}).get("DNSName", ""), config=setup, port=params.listener_port
-        ),
-        "tcp": lambda: probe_tcp((snap.instance or {}).get("PublicIpAddress"), params.app_port, config=setup),
-    }
     with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
-        futures = {name: pool.submit(jobs[name]) for name in wanted}
+        futures = {name: pool.submit(step.probes[name], snap, params, setup) for name in wanted}
         return {name: f.result() for name, f in futures.items()}
 
 
-def _credentials_report(tutorial: str, step: str, exc: CredentialsProblem, started: float, calls: int) -> RunReport:
+def _credentials_report(step: StepSpec, exc: CredentialsProblem, started: float, calls: int) -> RunReport:
     results = [
         CheckResult(
-            id=cid,
-            section=SECTION_OF_CHECK[cid],
+            id=check.id,
+            section=step.section_of[check.id],
             status="error",
             message=exc.message(),
             hint=exc.hint(),
             evidence={"code": exc.code},
         )
-        for cid in CHECKS
+        for check in step.checks
     ]
-    return RunReport(tutorial, step, int((time.monotonic() - started) * 1000), calls, results, {"error": exc.code})
+    elapsed = int((time.monotonic() - started) * 1000)
+    return RunReport(step.tutorial, step.step, elapsed, calls, results, {"error": exc.code})
 
 
 def verify_step(
     spec: ConnectionSpec,
     *,
-    tutorial: str = "aws-hands-on",
-    step: str = "load-balancer",
-    params: Step5Params | None = None,
+    tutorial: str,
+    step: str,
+    params: Any = None,
     probes: bool = True,
     probe_config: ProbeConfig | None = None,
     max_workers: int = 4,
 ) -> RunReport:
-    """Verify one step for one connection. LookupError for an unknown tutorial/step; ValueError for a bad spec."""
+    """Verify one step for one connection. LookupError for an unknown tutorial/step; ValueError for a bad spec.
+
+    The step's spec (provisioning.steps) says what to read, which checks to run in which order, and which probes.
+    """
     started = time.monotonic()
-    get_step(tutorial, step)
-    params = dataclasses.replace(params or Step5Params(), region=spec.region)
+    step_spec = get_step(tutorial, step)
+    params = dataclasses.replace(params or step_spec.default_params(), region=spec.region)
     counter = CallCounter()
     try:
         session = session_for(spec, counter=counter)
-        snap = collect_snapshot(session, spec, params, max_workers=max_workers, counter=counter)
+        snap = step_spec.collect(session, spec, params, max_workers=max_workers, counter=counter)
     except CredentialsProblem as exc:
         forget_credentials_for(spec)  # cached assumed-role credentials that stopped working are not used again
-        return _credentials_report(tutorial, step, exc, started, counter.count)
+        return _credentials_report(step_spec, exc, started, counter.count)
 
     ctx = CheckContext(snapshot=snap, params=params)
     done: dict[str, CheckResult] = {}
     blocked: dict[str, Outcome | None] = {}
     # Pass 1: every check that needs no probe (probe checks only depend on these).
-    for check in CHECKS.values():
-        blocked[check.id] = _blocked(check, snap, done)
+    for check in step_spec.checks:
         if check.probe is None:
-            done[check.id] = _result(check, blocked[check.id] or _run(check, ctx))
+            blocked[check.id] = _blocked(step_spec, check, snap, done)
+            done[check.id] = _result(step_spec, check, blocked[check.id] or _run(check, ctx))
     # Pass 2: run the probes whose checks are not blocked (in parallel), then those checks.
-    probe_checks = [c for c in CHECKS.values() if c.probe]
+    probe_checks = [c for c in step_spec.checks if c.probe]
     for check in probe_checks:
-        blocked[check.id] = _blocked(check, snap, done)
+        blocked[check.id] = _blocked(step_spec, check, snap, done)
     wanted = [c.probe for c in probe_checks if blocked[c.id] is None and c.probe]
-    ctx.probes = _run_probes(wanted, snap, params, _probe_setup(spec, probes, probe_config))
+    ctx.probes = _run_probes(step_spec, wanted, snap, params, _probe_setup(spec, probes, probe_config))
     for check in probe_checks:
-        done[check.id] = _result(check, blocked[check.id] or _run(check, ctx))
+        done[check.id] = _result(step_spec, check, blocked[check.id] or _run(check, ctx))
 
     return RunReport(
         tutorial=tutorial,
         step=step,
         duration_ms=int((time.monotonic() - started) * 1000),
         aws_api_calls=counter.count,
-        results=[done[cid] for cid in CHECKS],
-        architecture=snapshot_architecture(snap),
+        results=[done[cid] for cid in step_spec.check_ids],
+        architecture=step_spec.architecture(snap),
     )

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from provisioning.snapshot import Snapshot
-from provisioning.steps import Step5Params
 from provisioning.types import Status
 
 
@@ -41,15 +39,12 @@ def failed(message: dict[str, str], hint: dict[str, str], *, transient: bool = F
 
 @dataclass
 class CheckContext:
-    snapshot: Snapshot
-    params: Step5Params
-    probes: dict[str, Any] = field(default_factory=dict)  # "http" / "tcp" -> probes.HttpProbeResult / TcpProbeResult
+    """A step's snapshot and parameters, and the results of the probes its checks asked for."""
+
+    snapshot: Any
+    params: Any
+    probes: dict[str, Any] = field(default_factory=dict)  # probe name -> probes.HttpProbeResult / TcpProbeResult
 
     @property
     def region(self) -> str:
         return self.params.region
-
-
-def tg_name_of(arn: str) -> str:
-    """arn:aws:elasticloadbalancing:...:targetgroup/<name>/<id> -> <name>."""
-    return arn.split(":targetgroup/")[-1].split("/")[0] if ":targetgroup/" in arn else arn

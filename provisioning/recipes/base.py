@@ -17,7 +17,6 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 
 from provisioning.sessions import client_for, session_for
-from provisioning.steps import Step5Params
 from provisioning.types import ConnectionSpec, RecipeReport
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class RecipeContext:
     """What every step gets: the clients, the parameters, and what earlier steps found (ids)."""
 
     spec: ConnectionSpec
-    params: Step5Params
+    params: Any  # the step's parameters (provisioning/steps/<step>/params.py)
     clients: dict[str, Any] = field(default_factory=dict)
     found: dict[str, Any] = field(default_factory=dict)
     session: Any = None

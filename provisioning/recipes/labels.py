@@ -1,58 +1,32 @@
-"""Human names, in ja and en, for the steps of every recipe (keyed by the step name used in the step lists).
+"""The label a learner reads for a recipe step, from the labels of the step specs (provisioning.steps).
 
-The step names (`target_group`, `create-alb/target_group` when solving several sections) stay the machine ids; these
-labels are what a learner reads in a recipe's progress list. Like the checks' messages, they are plain bilingual data:
-the provisioning layer still knows nothing of pages.
+Step names (`target_group`, `create-alb/target_group` when solving several sections) stay the machine ids; each
+step spec lends their labels in ja and en. A name no spec labels is shown as itself.
 """
 
 from __future__ import annotations
 
-STEP_LABELS: dict[str, dict[str, str]] = {
-    # prerequisites and solve
-    "default_vpc": {"ja": "デフォルト VPC", "en": "Default VPC"},
-    "internet_gateway": {"ja": "インターネットゲートウェイ", "en": "Internet gateway"},
-    "default_route": {"ja": "インターネットへのルート", "en": "Route to the internet"},
-    "instance_security_group": {"ja": "EC2 のセキュリティグループ", "en": "EC2 security group"},
-    "instance_security_group_rules": {
-        "ja": "EC2 のセキュリティグループのルール",
-        "en": "EC2 security group rules",
-    },
-    "instance": {"ja": "EC2 インスタンス", "en": "EC2 instance"},
-    "instance_running": {"ja": "EC2 インスタンスの起動", "en": "EC2 instance running"},
-    "alb_security_group": {"ja": "ロードバランサーのセキュリティグループ", "en": "Load balancer security group"},
-    "alb_security_group_http": {
-        "ja": "ロードバランサーへの HTTP (80) の許可",
-        "en": "HTTP (80) allowed to the load balancer",
-    },
-    "target_group": {"ja": "ターゲットグループ", "en": "Target group"},
-    "target_registered": {"ja": "ターゲットの登録", "en": "Target registered"},
-    "load_balancer": {"ja": "ロードバランサー", "en": "Load balancer"},
-    "listener": {"ja": "リスナー", "en": "Listener"},
-    "load_balancer_active": {"ja": "ロードバランサーの状態 (active)", "en": "Load balancer active"},
-    "health_check": {"ja": "ヘルスチェック", "en": "Health check"},
-    "target_healthy": {"ja": "ターゲットの正常 (healthy) 確認", "en": "Target healthy"},
-    "instance_security_group_from_alb_only": {
-        "ja": "EC2 へのアクセスをロードバランサーからだけに制限",
-        "en": "EC2 reachable from the load balancer only",
-    },
-    # teardown
-    "listeners": {"ja": "リスナー", "en": "Listeners"},
-    "instance_rules_referencing_alb_group": {
-        "ja": "ロードバランサーのグループを参照する EC2 のルール",
-        "en": "EC2 rules referring to the load balancer's group",
-    },
-    "instances": {"ja": "EC2 インスタンス", "en": "EC2 instances"},
-    "sandbox_internet_gateway": {
-        "ja": "レシピが作ったインターネットゲートウェイ",
-        "en": "Internet gateway made by a recipe",
-    },
-}
+from functools import cache
 
 
-def step_label(name: str, lang: str) -> str:
+@cache
+def _labels(tutorial: str | None, step: str | None) -> dict[str, dict[str, str]]:
+    from provisioning.steps import all_steps, get_step
+
+    specs = [get_step(tutorial, step)] if tutorial and step else all_steps(tutorial)
+    merged: dict[str, dict[str, str]] = {}
+    for spec in reversed(specs):  # the first registered step's wording wins for a shared name
+        merged.update({name: dict(label) for name, label in spec.recipes.labels.items()})
+    return merged
+
+
+def step_label(name: str, lang: str, *, tutorial: str | None = None, step: str | None = None) -> str:
     """The label of step `name` ("section/step" or "step") in `lang` (ja unless "en"); the name itself if unknown."""
     bare = name.rsplit("/", 1)[-1]
-    labels = STEP_LABELS.get(bare)
+    try:
+        labels = _labels(tutorial, step).get(bare)
+    except LookupError:
+        labels = None
     if labels is None:
         return name
     return labels["en"] if lang == "en" else labels["ja"]

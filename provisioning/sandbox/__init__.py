@@ -69,6 +69,8 @@ def gateway_url(request_or_site_url: Any = None) -> str:
 
 def probe_config_for(spec: ConnectionSpec) -> ProbeConfig:
     """Probes for a sandbox connection: HTTP and TCP go to the data plane, answered for spec's account only."""
-    from provisioning.sandbox.dataplane_client import probe_config_for as _probe_config_for
+    from provisioning.sandbox.dataplane_client import make_probe_config
 
-    return _probe_config_for(spec)
+    if spec.kind != "sandbox" or not spec.sandbox_account:
+        raise ValueError("sandbox probes need a sandbox connection")
+    return make_probe_config(spec.sandbox_account, dataplane_url())

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from provisioning.probes import MAX_BODY, HttpAnswer, ProbeConfig
 from provisioning.sandbox.dataplane import ACCOUNT_HEADER, OUTCOME_HEADER, PROBE_HEADER
-from provisioning.types import ConnectionSpec
 
 _SANDBOX_HEADERS = {OUTCOME_HEADER.lower(), "content-length", "connection", "date"}
 
@@ -70,11 +69,3 @@ def make_probe_config(account: str, base_url: str) -> ProbeConfig:
             raise TimeoutError("timed out")
 
     return ProbeConfig(resolver=resolver, http=http_connector, tcp=tcp_connector, allow_private=True)
-
-
-def probe_config_for(spec: ConnectionSpec) -> ProbeConfig:
-    from provisioning.sandbox import dataplane_url
-
-    if spec.kind != "sandbox" or not spec.sandbox_account:
-        raise ValueError("sandbox probes need a sandbox connection")
-    return make_probe_config(spec.sandbox_account, dataplane_url())

@@ -8,7 +8,7 @@ may assume any role), so the gateway is the boundary, and it forwards exactly th
    parsers (werkzeug's form, its parse_qsl fallback, its header fallback) all read what the gateway read;
 2. the request must carry a valid SigV4 signature by a learner's own sandbox key (see credentials.py), within 15
    minutes, and over the body itself (a signed `x-amz-content-sha256` must be the body's hash);
-3. only the services the tutorial needs are let through (EC2, ELBv2, and STS GetCallerIdentity), in a region AWS
+3. only the services the steps' specs name are let through (EC2, ELBv2; and STS GetCallerIdentity), in a region AWS
    has; no STS AssumeRole (which would hop accounts), no cross-account EC2 actions;
 4. moto gets path `/`, the very body bytes that were signed and only the signed headers, with `x-moto-account-id`
    set to the key's own account (never a client's `x-moto-*`). Its answer is streamed back, capped in size.
@@ -45,9 +45,18 @@ MAX_BODY = 1024 * 1024
 MAX_RESPONSE = 16 * 1024 * 1024  # a class's DescribeInstances is a few hundred KB; moto's data.json is 10-116 MB
 CHUNK = 64 * 1024
 MAX_SKEW = dt.timedelta(minutes=15)
-ALLOWED_SERVICES = {"ec2", "elasticloadbalancing", "sts"}
 _BOTO_NAMES = {"ec2": "ec2", "elasticloadbalancing": "elbv2", "sts": "sts"}
 STS_ALLOWED_ACTIONS = {"GetCallerIdentity"}
+
+
+@functools.cache
+def allowed_services() -> frozenset[str]:
+    """STS (GetCallerIdentity only) and the services the registered steps need (each step's spec names them)."""
+    from provisioning.steps import all_steps
+
+    return frozenset({"sts", *(name for step in all_steps() for name in step.sandbox_services)})
+
+
 # EC2 actions that name or touch another account's resources in moto.
 EC2_DENIED_ACTIONS = {
     "CreateVpcPeeringConnection",
@@ -215,7 +224,7 @@ def _handle(request: HttpRequest) -> HttpResponse:
         raise _Refused(413, "RequestEntityTooLarge", "Request body too large.", service)
     body = request.body
     account = _verify_signature(headers, body, match)
-    if service not in ALLOWED_SERVICES:
+    if service not in allowed_services():
         raise _Refused(403, "AccessDenied", f"The sandbox does not offer the {service} service.", service)
     region = match.group("region")
     if region not in _regions(service):

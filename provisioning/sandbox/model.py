@@ -204,16 +204,11 @@ def _load_balancers_using(elbv2_backend: Any, tg: Any) -> list[Any]:
 
 
 def _forward_targets(action: Any) -> list[tuple[str, int]]:
-    """(target group arn, weight) of one listener action, plain forward or weighted forward."""
+    """(target group arn, weight) of one moto listener action: the engine's one reading (checks.listeners)."""
+    from provisioning.checks.listeners import forward_targets
+
     data = action.data if hasattr(action, "data") else action
-    if data.get("Type") != "forward":
-        return []
-    groups = (data.get("ForwardConfig") or {}).get("TargetGroups") or []
-    if groups:
-        return [(g["TargetGroupArn"], int(g.get("Weight", 1) or 0)) for g in groups]
-    if data.get("TargetGroupArn"):
-        return [(data["TargetGroupArn"], 1)]
-    return []
+    return forward_targets(data or {})
 
 
 def _forwarded_tg_arns(lb: Any) -> set[str]:

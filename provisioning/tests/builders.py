@@ -14,8 +14,8 @@ import boto3
 
 from provisioning.checks.base import CheckContext
 from provisioning.probes import HttpProbeResult, TcpProbeResult
-from provisioning.snapshot import Snapshot
-from provisioning.steps import Step5Params
+from provisioning.steps.load_balancer.params import Params as Step5Params
+from provisioning.steps.load_balancer.snapshot import Snapshot
 
 ACCOUNT = "123456789012"
 LB_ARN = f"arn:aws:elasticloadbalancing:ap-northeast-1:{ACCOUNT}:loadbalancer/app/aws-hands-on/50dc6c495c0c9188"

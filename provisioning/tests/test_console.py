@@ -40,7 +40,7 @@ def prepared():
     try:
         with mock_aws():
             spec = ConnectionSpec(kind="sandbox", region=REGION, sandbox_account=new_account_id())
-            assert run_recipe(spec, "prerequisites").ok
+            assert run_recipe(spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
             yield spec, _console(spec)
     finally:
         uninstall()
@@ -265,10 +265,10 @@ def test_one_learners_console_never_sees_another_learners_resources(prepared):
 
 @pytest.mark.sandbox
 def test_step5_done_only_through_the_console_passes_every_check(sandbox_spec):  # noqa: F811
-    from provisioning.steps import STEP5_CHECK_IDS
+    from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
     from provisioning.verify import verify_step
 
-    assert run_recipe(sandbox_spec, "prerequisites").ok
+    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
     console = _console(sandbox_spec)
     vpc = console.default_vpc_id()
     [instance] = console.instances()
@@ -297,5 +297,7 @@ def test_step5_done_only_through_the_console_passes_every_check(sandbox_spec):  
         ec2_sg.id, [rule_from_type("custom-tcp", port_range="8000", source_kind="sg", source=alb_sg)]
     )
 
-    statuses = {r.id: r.status for r in verify_step(sandbox_spec).results}
+    statuses = {
+        r.id: r.status for r in verify_step(sandbox_spec, tutorial="aws-hands-on", step="load-balancer").results
+    }
     assert statuses == dict.fromkeys(STEP5_CHECK_IDS, "pass")

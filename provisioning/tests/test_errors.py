@@ -32,7 +32,7 @@ def _refusing(monkeypatch, operation: str, code: str):
 
 def test_access_denied_on_target_health_errors_only_the_checks_that_need_it(step5_state, monkeypatch):
     _refusing(monkeypatch, "DescribeTargetHealth", "AccessDenied")
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     errored = {r.id for r in report.results if r.status == "error"}
     assert errored == NEEDS_TARGET_HEALTH
     result = next(r for r in report.results if r.id == "tg.target_healthy")
@@ -45,7 +45,7 @@ def test_access_denied_on_target_health_errors_only_the_checks_that_need_it(step
 
 def test_unauthorized_describe_instances_names_the_ec2_action(step5_state, monkeypatch):
     _refusing(monkeypatch, "DescribeInstances", "UnauthorizedOperation")
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     first = report.results[0]
     assert first.status == "error" and "ec2:DescribeInstances" in first.message["en"]
     assert next(r for r in report.results if r.id == "alb.exists").status == "pass"
@@ -54,7 +54,7 @@ def test_unauthorized_describe_instances_names_the_ec2_action(step5_state, monke
 @pytest.mark.parametrize("code", ["ExpiredToken", "InvalidClientTokenId", "AuthFailure", "SignatureDoesNotMatch"])
 def test_bad_credentials_give_one_clear_error_for_every_check(moto_aws, monkeypatch, code):
     _refusing(monkeypatch, "DescribeInstances", code)
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     assert {r.status for r in report.results} == {"error"}
     assert len({r.message["en"] for r in report.results}) == 1
     assert code in report.results[0].message["en"]
@@ -67,7 +67,7 @@ def test_missing_credentials_are_one_clear_error(moto_aws, monkeypatch):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     assert {r.status for r in report.results} == {"error"}
     assert "credentials" in report.results[0].message["en"]
 
@@ -93,7 +93,7 @@ def test_throttling_is_retried_then_reported_as_error(step5_state, monkeypatch):
 
     monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, ctx: 0)
     monkeypatch.setattr(verify, "session_for", patched)
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     assert len(attempts) == MAX_ATTEMPTS + 1  # botocore's retries "max_attempts" counts retries after the first try
     healthy = next(r for r in report.results if r.id == "tg.target_healthy")
     assert healthy.status == "error" and "throttled" in healthy.message["en"]

@@ -6,8 +6,8 @@ import json
 
 from provisioning.iam import POLICY_FILE, checks_policy_document
 from provisioning.sessions import CallCounter, session_for
-from provisioning.snapshot import collect_snapshot
-from provisioning.steps import Step5Params
+from provisioning.steps.load_balancer.params import Params as Step5Params
+from provisioning.steps.load_balancer.snapshot import collect_snapshot
 from provisioning.types import ConnectionSpec
 
 

@@ -6,8 +6,8 @@ import boto3
 import pytest
 
 from provisioning.sessions import CallCounter, session_for
-from provisioning.snapshot import collect_snapshot
-from provisioning.steps import Step5Params
+from provisioning.steps.load_balancer.params import Params as Step5Params
+from provisioning.steps.load_balancer.snapshot import collect_snapshot
 from provisioning.tests.builders import build_step5_state
 from provisioning.types import ConnectionSpec
 from provisioning.verify import verify_step
@@ -28,7 +28,7 @@ def test_empty_account_stays_within_budget_and_sees_nothing(moto_aws):
 
 
 def test_complete_state_stays_within_budget_and_every_snapshot_check_passes(step5_state):
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     assert report.aws_api_calls <= BUDGET
     statuses = {r.id: r.status for r in report.results}
     assert {cid for cid, s in statuses.items() if s != "pass"} == {"alb.dns_reachable", "ec2.direct_access_blocked"}
@@ -37,7 +37,7 @@ def test_complete_state_stays_within_budget_and_every_snapshot_check_passes(step
 
 def test_partial_state_before_the_alb_exists(moto_aws):
     build_step5_state(boto3.Session(region_name="ap-northeast-1"), complete=False)
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     statuses = {r.id: r.status for r in report.results}
     assert report.aws_api_calls <= BUDGET
     assert statuses["prereq.instance_running"] == "pass"
@@ -63,7 +63,7 @@ def test_sequential_collection_makes_the_same_calls(step5_state):
 
 
 def test_architecture_describes_the_request_path(step5_state):
-    arch = verify_step(AMBIENT, probes=False).architecture
+    arch = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False).architecture
     assert arch["alb"]["dns"] == step5_state["dns"] and len(arch["alb"]["azs"]) == 3
     assert arch["listener"]["forwards_to"] == [{"target_group": "aws-hands-on", "weight": 1}]
     assert arch["targets"][0] == {"id": step5_state["instance"], "port": 8000, "health": "healthy", "reason": None}
@@ -73,7 +73,7 @@ def test_architecture_describes_the_request_path(step5_state):
 
 def test_role_connection_counts_assume_role_within_budget(step5_state):
     spec = ConnectionSpec(kind="role", role_arn="arn:aws:iam::123456789012:role/handson-check", external_id="x-1")
-    report = verify_step(spec, probes=False)
+    report = verify_step(spec, tutorial="aws-hands-on", step="load-balancer", probes=False)
     assert report.aws_api_calls <= BUDGET
     assert {r.status for r in report.results[:11]} == {"pass"}
 
@@ -81,8 +81,13 @@ def test_role_connection_counts_assume_role_within_budget(step5_state):
 def test_sandbox_account_in_process_sees_only_its_own_state(moto_aws):
     spec = ConnectionSpec(kind="sandbox", sandbox_account="111122223333")
     build_step5_state(session_for(spec))
-    mine = verify_step(spec, probes=False)
-    other = verify_step(ConnectionSpec(kind="sandbox", sandbox_account="444455556666"), probes=False)
+    mine = verify_step(spec, tutorial="aws-hands-on", step="load-balancer", probes=False)
+    other = verify_step(
+        ConnectionSpec(kind="sandbox", sandbox_account="444455556666"),
+        tutorial="aws-hands-on",
+        step="load-balancer",
+        probes=False,
+    )
     assert mine.results[1].status == "pass"  # alb.exists
     assert other.results[1].status == "fail"
     assert mine.aws_api_calls <= BUDGET
@@ -99,7 +104,7 @@ def test_sandbox_account_through_a_moto_server():
         spec = ConnectionSpec(kind="sandbox", sandbox_account="111122223333", endpoint_url=f"http://{host}:{port}")
         session = session_for(spec)
         assert session.client("sts", endpoint_url=spec.endpoint_url).get_caller_identity()["Account"] == "111122223333"
-        report = verify_step(spec, probes=False, probe_config=None)
+        report = verify_step(spec, tutorial="aws-hands-on", step="load-balancer", probes=False, probe_config=None)
         assert report.results[0].status == "fail" and report.aws_api_calls <= BUDGET
     finally:
         server.stop()

@@ -6,7 +6,8 @@ import socket
 
 from provisioning import sandbox
 from provisioning.probes import HttpAnswer, ProbeConfig
-from provisioning.steps import SECTION_OF_CHECK, STEP5_CHECK_IDS
+from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
+from provisioning.steps.load_balancer.catalog import SECTION_OF as SECTION_OF_CHECK
 from provisioning.types import ConnectionSpec
 from provisioning.verify import verify_step
 
@@ -24,7 +25,12 @@ def _config(answer: HttpAnswer, tcp_error: type[Exception] = ConnectionRefusedEr
 
 
 def test_complete_state_with_app_answering_passes_every_check(step5_state):
-    report = verify_step(AMBIENT, probe_config=_config(HttpAnswer(200, {}, b"<h1>Hello</h1>")))
+    report = verify_step(
+        AMBIENT,
+        tutorial="aws-hands-on",
+        step="load-balancer",
+        probe_config=_config(HttpAnswer(200, {}, b"<h1>Hello</h1>")),
+    )
     assert [r.id for r in report.results] == list(STEP5_CHECK_IDS)
     assert all(r.section == SECTION_OF_CHECK[r.id] for r in report.results)
     assert {r.status for r in report.results} == {"pass"}, [(r.id, r.message["en"]) for r in report.results]
@@ -32,7 +38,7 @@ def test_complete_state_with_app_answering_passes_every_check(step5_state):
 
 
 def test_every_result_has_both_languages(step5_state):
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     for r in report.results:
         assert r.message["ja"] and r.message["en"], r.id
         assert set(r.hint) == {"ja", "en"}
@@ -40,7 +46,7 @@ def test_every_result_has_both_languages(step5_state):
 
 def test_alb_502_page_fails_dns_reachable(step5_state):
     page = HttpAnswer(502, {"Server": "awselb/2.0"}, b"<center>awselb/2.0</center>")
-    report = verify_step(AMBIENT, probe_config=_config(page))
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probe_config=_config(page))
     result = next(r for r in report.results if r.id == "alb.dns_reachable")
     assert result.status == "fail" and report.exit_code() == 1
 
@@ -49,7 +55,9 @@ def test_unresolved_alb_name_is_transient(step5_state):
     def nxdomain(host):
         raise socket.gaierror
 
-    report = verify_step(AMBIENT, probe_config=ProbeConfig(resolver=nxdomain, tcp=_refuse))
+    report = verify_step(
+        AMBIENT, tutorial="aws-hands-on", step="load-balancer", probe_config=ProbeConfig(resolver=nxdomain, tcp=_refuse)
+    )
     result = next(r for r in report.results if r.id == "alb.dns_reachable")
     assert result.status == "fail" and result.transient
 
@@ -59,11 +67,17 @@ def _refuse(ip, port, timeout):
 
 
 def test_non_aws_endpoint_reports_probes_skipped(step5_state, monkeypatch):
-    from provisioning import verify
+    import dataclasses
 
-    monkeypatch.setattr(verify, "collect_snapshot", _collect_ignoring_endpoint(verify.collect_snapshot))
+    from provisioning import verify
+    from provisioning.steps.load_balancer import SPEC
+
+    ignoring = dataclasses.replace(SPEC, collect=_collect_ignoring_endpoint(SPEC.collect))
+    monkeypatch.setattr(verify, "get_step", lambda tutorial, step: ignoring)
     spec = ConnectionSpec(kind="ambient", endpoint_url="https://moto.example")
-    report = verify_step(spec, probe_config=_config(HttpAnswer(200, {}, b"")))
+    report = verify_step(
+        spec, tutorial="aws-hands-on", step="load-balancer", probe_config=_config(HttpAnswer(200, {}, b""))
+    )
     skipped = {r.id: r.message["en"] for r in report.results if r.status == "skipped"}
     assert set(skipped) == {"alb.dns_reachable", "ec2.direct_access_blocked"}
     assert "not AWS" in skipped["alb.dns_reachable"]
@@ -83,13 +97,13 @@ def test_sandbox_without_data_plane_skips_probes(moto_aws, monkeypatch):
 
     spec = ConnectionSpec(kind="sandbox", sandbox_account="111122223333")
     build_step5_state(session_for(spec))
-    report = verify_step(spec)
+    report = verify_step(spec, tutorial="aws-hands-on", step="load-balancer")
     result = next(r for r in report.results if r.id == "alb.dns_reachable")
     assert result.status == "skipped" and "data plane" in result.message["en"]
 
 
 def test_no_probes_skips_both_probe_checks(step5_state):
-    report = verify_step(AMBIENT, probes=False)
+    report = verify_step(AMBIENT, tutorial="aws-hands-on", step="load-balancer", probes=False)
     assert [r.status for r in report.results if r.id in ("alb.dns_reachable", "ec2.direct_access_blocked")] == [
         "skipped",
         "skipped",
@@ -100,4 +114,4 @@ def test_unknown_step_is_a_lookup_error():
     import pytest
 
     with pytest.raises(LookupError):
-        verify_step(AMBIENT, step="nope")
+        verify_step(AMBIENT, tutorial="aws-hands-on", step="nope")

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from provisioning import verify
-from provisioning.steps import STEP5_CHECK_IDS
+from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
 from provisioning.types import CheckResult, RunReport
 
 

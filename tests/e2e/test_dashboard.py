@@ -84,8 +84,8 @@ def test_a_students_check_turns_the_instructors_cell_from_fail_to_pass_without_r
     # The student has built the load balancer but not yet locked the instance's security group down; their
     # first check (through the worker) fails on that.
     spec = spec_for(account, "ap-northeast-1")
-    assert run_recipe(spec, "prerequisites").ok
-    assert run_recipe(spec, "solve", section="create-alb").ok
+    assert run_recipe(spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
+    assert run_recipe(spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="create-alb").ok
     first = run_start(user=student, tutorial=TUTORIAL, step=STEP, section=SECTION)
     first = wait_until(lambda: _finished(first.pk), what="the first run on the worker", worker=celery_worker)
     assert first.state == Run.State.DONE, (first.state, first.error_code, celery_worker.log()[-2000:])
@@ -111,7 +111,7 @@ def test_a_students_check_turns_the_instructors_cell_from_fail_to_pass_without_r
         )
 
         # The student fixes the security group (as they would in the console), then presses Check.
-        assert run_recipe(spec, "solve", section=SECTION).ok
+        assert run_recipe(spec, "solve", tutorial="aws-hands-on", step="load-balancer", section=SECTION).ok
         learner = student_context.new_page()
         learner.set_default_timeout(30_000)
         learner_errors = watch_console(learner)

@@ -1,7 +1,7 @@
-"""The dashboard's columns: a step's sections and check ids (provisioning.steps), titled from the content pack.
+"""The dashboard's columns: a step's sections and check ids with their titles (the step's spec, provisioning.steps).
 
-The step catalog is the source of truth for which checks exist; the content pack only lends titles, and when it
-cannot be loaded (a broken pack, tests without content) the ids stand in for titles.
+The step's spec is the source of truth for which checks exist and their titles; the content pack lends the section
+titles, and when it cannot be loaded (a broken pack, tests without content) the slugs stand in for them.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ class SectionColumns:
 
 def tutorial_choices() -> list[tuple[str, str]]:
     """Tutorials a class can be on: those the step catalog can verify."""
-    slugs = sorted({t for t, _s in step_catalog.STEPS})
+    slugs = sorted(step_catalog.tutorials())
     return [(slug, _tutorial_title(slug) or slug) for slug in slugs]
 
 
 def tutorial_steps(tutorial: str) -> list[str]:
     """The verifiable steps of a tutorial, in the pack's order when known."""
-    steps = [s for t, s in step_catalog.STEPS if t == tutorial]
+    steps = [s for _t, s in step_catalog.step_keys(tutorial)]
     pack = _pack(tutorial)
     if pack is not None:
         order = [s.slug for s in pack.steps]
@@ -51,7 +51,6 @@ def step_columns(*, tutorial: str, step: str, lang: str | None = None) -> list[S
     lang = (lang or get_language() or "ja")[:2]
     spec = step_catalog.get_step(tutorial, step)
     pack = _pack(tutorial)
-    check_titles: dict = getattr(pack, "check_titles", {}) or {}
     section_titles: dict[str, str] = {}
     if pack is not None:
         pack_step = pack.step(step)
@@ -59,9 +58,7 @@ def step_columns(*, tutorial: str, step: str, lang: str | None = None) -> list[S
             section_titles = {s.slug: s.title for s in pack_step.version(lang).sections}
     columns = []
     for slug, ids in spec.sections.items():
-        checks = tuple(
-            CheckColumn(id=cid, title=(check_titles.get(cid) or {}).get(lang) or cid, section=slug) for cid in ids
-        )
+        checks = tuple(CheckColumn(id=cid, title=spec.check(cid).title.get(lang) or cid, section=slug) for cid in ids)
         columns.append(SectionColumns(slug=slug, title=section_titles.get(slug) or slug, checks=checks))
     return columns
 

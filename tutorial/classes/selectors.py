@@ -490,30 +490,24 @@ class CleanupBanner:
 
 
 def _cleanup_step(tutorial: str) -> str:
-    """The step of `tutorial` with recipes (its teardown): the last one the step catalog knows."""
-    from provisioning.steps import STEPS
+    """The step of `tutorial` with recipes (its teardown): the last one the step registry lists."""
+    from provisioning.steps import step_keys
 
-    steps = [step for (t, step) in STEPS if t == tutorial]
+    steps = [step for (_t, step) in step_keys(tutorial)]
     return steps[-1] if steps else ""
 
 
 def _billable_from_run(run: Run | None, statuses: dict[str, str]) -> list[dict]:
-    """What the latest run saw that costs money, when no teardown has listed it (ALB and instance)."""
+    """What the latest run saw that costs money, when no teardown has listed it (the run's step spec says what)."""
     if run is None:
         return []
-    arch = run.architecture or {}
-    out = []
-    if statuses.get("alb.exists") == "pass":
-        alb = arch.get("alb") or arch.get("load_balancer") or {}
-        alb = alb if isinstance(alb, dict) else {}
-        name = alb.get("name") or alb.get("LoadBalancerName") or "aws-hands-on"
-        out.append({"type": "load-balancer", "id": alb.get("arn") or name, "name": name})
-    if statuses.get("prereq.instance_running") == "pass":
-        inst = arch.get("instance") or {}
-        inst = inst if isinstance(inst, dict) else {}
-        iid = inst.get("id") or inst.get("instance_id") or inst.get("InstanceId") or "CodeDeploy=aws-hands-on"
-        out.append({"type": "instance", "id": iid})
-    return out
+    from provisioning.steps import get_step
+
+    try:
+        spec = get_step(run.tutorial, run.step)
+    except LookupError:
+        return []
+    return spec.billable_from_run(run.architecture or {}, statuses)
 
 
 def _billable_items(items: list) -> list[dict]:

@@ -182,7 +182,10 @@ def student_detail(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
         "run": run,
         "results": [result_view(r) for r in detail.results],
         "diagram": architecture_diagram(
-            architecture=run.architecture if run else None, statuses={r.check_id: r.status for r in detail.results}
+            architecture=run.architecture if run else None,
+            statuses={r.check_id: r.status for r in detail.results},
+            tutorial=run.tutorial if run else None,
+            step=run.step if run else None,
         ),
     }
     return render(request, "classes/student.html", context)

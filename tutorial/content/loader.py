@@ -26,7 +26,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A section starts at a heading ending in {#slug}: `## ロードバランサーの作成 {#create-alb}`.
 SECTION_HEADING_RE = re.compile(r"^(#{1,2})\s+(.+?)\s*\{#([^}\s]*)\}\s*$")
 FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
-TUTORIAL_KEYS = {"slug", "title", "description", "region", "parameters", "steps", "checks"}
+TUTORIAL_KEYS = {"slug", "title", "description", "region", "steps"}
+STEP_ENTRY_KEYS = {"slug", "parameters"}
 FRONT_MATTER_KEYS = {"title", "order", "slug", "sections"}
 SECTION_KEYS = {"slug", "title", "checks"}
 FIGURE_KEYS = {"alt", "caption"}
@@ -123,7 +124,10 @@ def _load_tutorial(directory: Path, problems: _Problems) -> Tutorial | None:
         problems.add(path, 1, "tutorial.yaml must be a mapping")
         return None
     before = len(problems.items)
-    _check_keys(data, TUTORIAL_KEYS, {"slug", "title", "description", "steps"}, path, problems, "tutorial.yaml")
+    retired = {"checks", "parameters"}  # reported below with where they belong now
+    _check_keys(
+        data, TUTORIAL_KEYS | retired, {"slug", "title", "description", "steps"}, path, problems, "tutorial.yaml"
+    )
     slug = data.get("slug")
     if "slug" in data and slug != directory.name:
         problems.add(path, _line(data, "slug"), f"slug '{slug}' must match the directory name '{directory.name}'")
@@ -135,42 +139,42 @@ def _load_tutorial(directory: Path, problems: _Problems) -> Tutorial | None:
     if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-[0-9]", region, re.ASCII):
         problems.add(path, _line(data, "region"), f"region '{region}' is not an AWS region name")
 
-    check_titles: dict[str, dict[str, str]] = {}
-    checks = data.get("checks", LineDict())
-    if not isinstance(checks, dict):
-        problems.add(path, _line(data, "checks"), "checks must map check ids to titles")
-        checks = LineDict()
-    for check_id, titles in checks.items():
-        check_titles[check_id] = _translated(
-            titles, file=path, line=_line(checks, check_id), what=f"title of check '{check_id}'", problems=problems
-        )
+    for key, why in (
+        ("checks", "check titles live in the step's spec (provisioning/steps/<step>/), not in the pack"),
+        ("parameters", "parameters are per step: put them under the step in steps: (- slug: ... / parameters:)"),
+    ):
+        if key in data:
+            problems.add(path, _line(data, key), f"'{key}' is not a tutorial.yaml key: {why}")
 
-    step_slugs = data.get("steps", [])
-    if not isinstance(step_slugs, list) or not step_slugs:
+    step_entries = data.get("steps", [])
+    if not isinstance(step_entries, list) or not step_entries:
         problems.add(path, _line(data, "steps"), "steps must be a non-empty list of step directory names")
-        step_slugs = LineList()
+        step_entries = LineList()
     loaded: list[Step] = []
-    parameters: object = None
+    check_titles: dict[str, dict[str, str]] = {}
     seen: set[str] = set()
-    for index, step_slug in enumerate(step_slugs):
-        line = _line(step_slugs, index)
-        if not isinstance(step_slug, str) or not SLUG_RE.match(step_slug):
-            problems.add(path, line, f"step '{step_slug}' is not a slug (lowercase letters, digits and dashes)")
+    for index, entry in enumerate(step_entries):
+        line = _line(step_entries, index)
+        step_slug, raw_params = _step_entry(entry, path, line, problems)
+        if step_slug is None:
             continue
         if step_slug in seen:
             problems.add(path, line, f"duplicate step '{step_slug}'")
             continue
         seen.add(step_slug)
         spec = _step_spec(directory.name, step_slug)
-        params = _parameters(data, region, spec, path, problems)
-        parameters = parameters if parameters is not None else params
+        if spec is None:
+            problems.add(path, line, f"step '{step_slug}' is not in the step registry (provisioning/steps/__init__.py)")
+            continue
+        params = _parameters(raw_params, region, spec, path, line, problems)
         step_dir = directory / step_slug
         if not step_dir.is_dir():
             problems.add(path, line, f"step '{step_slug}' has no directory {step_dir.name}/")
             continue
-        step = _load_step(step_dir, directory.name, spec, check_titles, path, problems)
+        step = _load_step(step_dir, directory.name, spec, params, path, problems)
         if step is not None:
             loaded.append(step)
+            check_titles.update(spec.check_titles())
     if len(problems.items) > before:
         return None
     return Tutorial(
@@ -178,7 +182,6 @@ def _load_tutorial(directory: Path, problems: _Problems) -> Tutorial | None:
         title=title,
         description=description,
         region=region,
-        parameters=parameters if parameters is not None else dict(data.get("parameters") or {}),
         check_titles=check_titles,
         steps=tuple(sorted(loaded, key=lambda s: s.order)),
         directory=directory,
@@ -192,29 +195,43 @@ def _step_spec(tutorial: str, step: str) -> step_catalog.StepSpec | None:
         return None
 
 
-def _parameters(data: LineDict, region: str, spec, path: Path, problems: _Problems):
-    """The pack's parameters, validated by the step catalog's params class (unknown keys are an error)."""
-    raw = data.get("parameters", LineDict())
+def _step_entry(entry, path: Path, line: int, problems: _Problems) -> tuple[str | None, object]:
+    """A `steps:` item: a step slug, or a mapping {slug, parameters} (parameters override the step's defaults)."""
+    raw_params: object = LineDict()
+    if isinstance(entry, LineDict):
+        _check_keys(entry, STEP_ENTRY_KEYS, {"slug"}, path, problems, "step entry")
+        raw_params = entry.get("parameters", LineDict())
+        entry = entry.get("slug")
+    if not isinstance(entry, str) or not SLUG_RE.match(entry):
+        problems.add(path, line, f"step '{entry}' is not a slug (lowercase letters, digits and dashes)")
+        return None, raw_params
+    return entry, raw_params
+
+
+def _parameters(raw, region: str, spec: step_catalog.StepSpec, path: Path, line: int, problems: _Problems):
+    """The step's parameters with the pack's overrides, validated by the step's params class."""
     if not isinstance(raw, dict):
-        problems.add(path, _line(data, "parameters"), "parameters must be a mapping")
+        problems.add(path, line, f"parameters of step '{spec.step}' must be a mapping")
         return None
-    if spec is None:
-        return dict(raw)
     known = {f.name: f for f in fields(spec.params_class)}
     for key, value in raw.items():
         if key not in known:
-            problems.add(path, _line(raw, key), f"unknown parameter '{key}' (known: {', '.join(sorted(known))})")
+            problems.add(
+                path,
+                _line(raw, key),
+                f"unknown parameter '{key}' for step '{spec.step}' (known: {', '.join(sorted(known))})",
+            )
         elif known[key].type in ("int", int) and (not isinstance(value, int) or isinstance(value, bool)):
-            problems.add(path, _line(raw, key), f"parameter '{key}' must be a whole number")
+            problems.add(path, _line(raw, key), f"parameter '{key}' of step '{spec.step}' must be a whole number")
         elif known[key].type in ("str", str) and not isinstance(value, str):
-            problems.add(path, _line(raw, key), f"parameter '{key}' must be text")
+            problems.add(path, _line(raw, key), f"parameter '{key}' of step '{spec.step}' must be text")
     values = {k: v for k, v in raw.items() if k in known}
     if "region" in known and "region" not in values:
         values["region"] = region
     try:
-        return spec.params_class.from_mapping(values)
+        return spec.params_from_mapping(values)
     except (ValueError, TypeError) as exc:
-        problems.add(path, _line(data, "parameters"), f"invalid parameters: {exc}")
+        problems.add(path, line, f"invalid parameters: {exc}")
         return None
 
 
@@ -245,7 +262,8 @@ def _split_front_matter(path: Path, problems: _Problems) -> tuple[object, list[s
     return data, lines[end + 1 :], end + 2
 
 
-def _load_step(step_dir: Path, tutorial_slug: str, spec, check_titles, tutorial_path: Path, problems: _Problems):
+def _load_step(step_dir: Path, tutorial_slug: str, spec, params, tutorial_path: Path, problems: _Problems):
+    check_titles = spec.check_titles()
     before = len(problems.items)
     figures = _load_figures(step_dir, problems)
     cli_scripts = _load_cli(step_dir, problems)
@@ -261,7 +279,7 @@ def _load_step(step_dir: Path, tutorial_slug: str, spec, check_titles, tutorial_
         if parsed is None:
             continue
         front, body, body_start = parsed
-        meta = _front_matter(front, path, step_dir.name, spec, check_titles, problems)
+        meta = _front_matter(front, path, step_dir.name, spec, problems)
         if meta is None:
             continue
         order = meta["order"]
@@ -298,12 +316,13 @@ def _load_step(step_dir: Path, tutorial_slug: str, spec, check_titles, tutorial_
         order=order,
         tutorial_slug=tutorial_slug,
         directory=step_dir,
+        parameters=params,
         versions=rendered,
         figures=numbered,
     )
 
 
-def _front_matter(front, path: Path, step_slug: str, spec, check_titles, problems: _Problems) -> dict | None:
+def _front_matter(front, path: Path, step_slug: str, spec, problems: _Problems) -> dict | None:
     if not isinstance(front, LineDict):
         problems.add(path, 2, "front matter must be a mapping")
         return None
@@ -340,36 +359,56 @@ def _front_matter(front, path: Path, step_slug: str, spec, check_titles, problem
         seen_sections.add(slug)
         if "title" in item and (not isinstance(item["title"], str) or not item["title"].strip()):
             problems.add(path, _line(item, "title"), f"section '{slug}' needs a title")
-        checks = item.get("checks", LineList())
-        if not isinstance(checks, list):
-            problems.add(path, _line(item, "checks"), f"checks of section '{slug}' must be a list of check ids")
-            checks = LineList()
-        for cindex, check_id in enumerate(checks):
-            cline = _line(checks, cindex)
-            message = _check_problem(check_id, slug, spec, check_titles, seen_checks)
-            if message:
-                problems.add(path, cline, message)
-            seen_checks.add(check_id)
-        sections.append({"slug": slug, "title": str(item.get("title", "")), "checks": list(checks), "line": line})
+        declared = spec.sections.get(slug, ())
+        if "checks" in item:  # optional: the spec says which checks a section runs; a pack that says so must agree
+            checks = item.get("checks")
+            if not isinstance(checks, list):
+                problems.add(path, _line(item, "checks"), f"checks of section '{slug}' must be a list of check ids")
+                checks = LineList()
+            for cindex, check_id in enumerate(checks):
+                message = _check_problem(check_id, slug, spec, seen_checks)
+                if message:
+                    problems.add(path, _line(checks, cindex), message)
+                seen_checks.add(check_id)
+            missing = [cid for cid in declared if cid not in checks]
+            if missing:
+                problems.add(
+                    path,
+                    _line(item, "checks"),
+                    f"section '{slug}' runs {', '.join(missing)} too in the step's spec "
+                    f"(provisioning/steps/): list every one of its checks, or leave 'checks' out",
+                )
+        sections.append({"slug": slug, "title": str(item.get("title", "")), "checks": list(declared), "line": line})
+    listed = [s["slug"] for s in sections]
+    for slug in spec.sections:
+        if slug not in listed and "sections" in front:
+            problems.add(
+                path,
+                _line(front, "sections"),
+                f"section '{slug}' of step '{step_slug}' (it runs {', '.join(spec.sections[slug]) or 'no check'}) "
+                "is missing from sections",
+            )
+    in_spec = [slug for slug in listed if slug in spec.sections]
+    if in_spec != [slug for slug in spec.sections if slug in listed]:
+        problems.add(
+            path, _line(front, "sections"), f"sections must come in the step's order: {', '.join(spec.sections)}"
+        )
     if len(problems.items) > before:
         return None
     return {"title": title.strip(), "order": order, "sections": sections}
 
 
-def _check_problem(check_id, section_slug: str, spec, check_titles, seen: set[str]) -> str | None:
-    """Why a check id cannot be used in this section, or None. Ids come from provisioning.steps."""
+def _check_problem(check_id, section_slug: str, spec, seen: set[str]) -> str | None:
+    """Why a check id cannot be listed in this section, or None. Ids and sections come from the step's spec."""
     if not isinstance(check_id, str):
         return f"check id must be text, not {check_id!r}"
-    known = {cid: sec for sec, ids in (spec.sections if spec else {}).items() for cid in ids}
+    known = spec.section_of
     if check_id not in known:
-        where = f"{spec.tutorial}/{spec.step}" if spec else "this step (it is not in provisioning.steps)"
-        return f"unknown check id '{check_id}' for {where}"
-    if section_slug in spec.sections and known[check_id] != section_slug:
-        return f"check '{check_id}' belongs to section '{known[check_id]}' in provisioning.steps, not '{section_slug}'"
+        return f"unknown check id '{check_id}' for {spec.tutorial}/{spec.step}"
+    if known[check_id] != section_slug:
+        return f"check '{check_id}' belongs to section '{known[check_id]}' in the step's spec, not '{section_slug}'"
     if check_id in seen:
         return f"check '{check_id}' is used twice in this step"
-    if check_id not in check_titles:
-        return f"check '{check_id}' has no title under checks: in tutorial.yaml"
     return None
 
 

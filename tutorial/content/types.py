@@ -63,6 +63,7 @@ class Step:
     order: int
     tutorial_slug: str
     directory: Path
+    parameters: object  # the step's params dataclass (provisioning/steps/<step>/), with the pack's overrides
     versions: dict[str, StepVersion]
     figures: dict[str, Figure]
 
@@ -77,8 +78,7 @@ class Tutorial:
     title: Translated
     description: Translated
     region: str
-    parameters: object  # the step catalog's params dataclass (e.g. provisioning.steps.Step5Params)
-    check_titles: dict[str, Translated]
+    check_titles: dict[str, Translated]  # every step's check titles, from the step specs (provisioning.steps)
     steps: tuple[Step, ...]
     directory: Path
 

@@ -126,7 +126,7 @@ class SectionProgress(models.Model):
     complete = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     last_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    change_ja = models.TextField(blank=True)  # what changed in the latest run ("alb.active が失敗に戻りました")
+    change_ja = models.TextField(blank=True)  # what changed in the latest run, named by check titles
     change_en = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

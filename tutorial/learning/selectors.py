@@ -188,7 +188,9 @@ class StepLearning:
 
         run = self.last_done_run
         statuses = {cid: r.status for cid, r in self.results.items()}
-        return architecture_diagram(architecture=run.architecture if run else None, statuses=statuses)
+        return architecture_diagram(
+            architecture=run.architecture if run else None, statuses=statuses, tutorial=self.tutorial, step=self.step
+        )
 
     def panel(self, slug: str) -> SectionPanel:
         progress = self.progress.get(slug)
@@ -294,7 +296,7 @@ def overview_page_context(*, user, tutorial: str) -> dict[str, Any]:
     `learning_progress` maps step slug -> StepProgressView (use the `step_progress` / `section_state` filters of
     the `learning` template library to read it by slug).
     """
-    from provisioning.steps import STEPS
+    from provisioning.steps import all_steps
 
     if not getattr(user, "is_authenticated", False):
         return {"learning_progress": {}}
@@ -303,9 +305,8 @@ def overview_page_context(*, user, tutorial: str) -> dict[str, Any]:
     for p in SectionProgress.objects.filter(user=user, tutorial=tutorial):
         rows.setdefault(p.step, {})[p.section] = p
     out: dict[str, StepProgressView] = {}
-    for (t, step_slug), spec in STEPS.items():
-        if t != tutorial:
-            continue
+    for spec in all_steps(tutorial):
+        step_slug = spec.step
         stored = rows.get(step_slug, {})
         sections = {
             slug: (COMPLETE if stored[slug].complete else FAILING) if slug in stored else NOT_STARTED

@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from provisioning.recipes import RECIPES as _RECIPES
+
 from .connections import connection_spec
 from .models import Connection, RecipeJob, Result, Run, SectionProgress
 
@@ -36,7 +38,7 @@ RECIPE_TIME_LIMIT = 600  # seconds; recipes create and delete real resources and
 # HEARTBEAT_TIMEOUT. Worst case after a kill: HEARTBEAT_TIMEOUT + EXPIRE_STALE_EVERY = 25 s.
 HEARTBEAT_EVERY = 5
 HEARTBEAT_TIMEOUT = timedelta(seconds=20)
-RECIPES = ("prerequisites", "solve", "teardown")
+RECIPES = _RECIPES  # the recipe runner's names (provisioning.recipes), re-exported for the views
 
 STATUS_WORDS = {
     "pass": {"ja": "合格", "en": "pass"},
@@ -80,10 +82,15 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
 
 
 def _publish(task_name: str, job_id: int, *, countdown: int | None = None) -> str:
-    """Send one message to the broker, failing fast (no publish retries) when it is down."""
-    from . import tasks
+    """Send one message to the broker, failing fast (no publish retries) when it is down.
 
-    task = {"verify": tasks.verify, "provision": tasks.provision}[task_name]
+    The task is looked up by its registered name (tasks.py imports this module, never the other way round).
+    """
+    from config.celery import app
+
+    if task_name not in app.tasks:
+        app.loader.import_default_modules()  # the autodiscovered tasks modules register themselves
+    task = app.tasks[task_name]
     result = task.apply_async(args=[job_id], countdown=countdown, retry=False)
     return str(result.id)
 
@@ -278,8 +285,8 @@ def auto_check_start(*, user, tutorial: str, step: str) -> Run | None:
     return run_start(user=user, tutorial=tutorial, step=step, trigger="auto")
 
 
-def _step_params(tutorial: str, region: str) -> Any:
-    """The content pack's parameters for the tutorial, with the connection's region."""
+def _step_params(tutorial: str, step: str, region: str) -> Any:
+    """The content pack's parameters for the step (None: the step's defaults), with the connection's region."""
     try:
         from tutorial.content import get_tutorial
 
@@ -287,7 +294,8 @@ def _step_params(tutorial: str, region: str) -> Any:
     except Exception:  # the content is the reading side's; the engine's defaults are the seed's names
         logger.exception("could not load the tutorial pack %s; using default parameters", tutorial)
         return None
-    params = getattr(pack, "parameters", None)
+    pack_step = pack.step(step) if pack is not None else None
+    params = getattr(pack_step, "parameters", None)
     if params is not None and dataclasses.is_dataclass(params) and hasattr(params, "region"):
         params = dataclasses.replace(params, region=region)
     return params
@@ -393,7 +401,9 @@ def _run_execute_claimed(run: Run) -> Run:
     try:
         connection = _get_connection(run.user)
         spec = connection_spec(connection=connection)
-        report = _verify(spec, tutorial=run.tutorial, step=run.step, params=_step_params(run.tutorial, spec.region))
+        report = _verify(
+            spec, tutorial=run.tutorial, step=run.step, params=_step_params(run.tutorial, run.step, spec.region)
+        )
     except NotConnected:
         return _finish_error(run, "not_connected", "no AWS connection")
     except SoftTimeLimitExceeded:
@@ -473,18 +483,6 @@ def _check_again(run: Run) -> None:
 MAX_CHANGED_CHECKS = 3  # the overview line stays short: the step page has the full list
 
 
-def _check_titles(tutorial: str) -> dict[str, dict[str, str]]:
-    """The content pack's check titles ({check id: {lang: title}}), or {} if the pack cannot be read."""
-    try:
-        from tutorial.content import get_tutorial
-
-        pack = get_tutorial(tutorial)
-    except Exception:  # the content is the reading side's; a raw check id is better than no progress
-        logger.exception("could not load the tutorial pack %s; using check ids", tutorial)
-        return {}
-    return dict(getattr(pack, "check_titles", None) or {})
-
-
 def _change_text(
     *, was_complete: bool | None, now_complete: bool, before: dict, after: dict, titles: dict | None = None
 ) -> tuple:
@@ -523,7 +521,8 @@ def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgre
     """
     from provisioning.steps import get_step
 
-    sections = get_step(run.tutorial, run.step).sections
+    step_spec = get_step(run.tutorial, run.step)
+    sections = step_spec.sections
     existing = {
         p.section: p
         for p in SectionProgress.objects.select_for_update().filter(
@@ -535,7 +534,7 @@ def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgre
     for r in Result.objects.filter(run_id__in=previous_run_ids).values("run_id", "check_id", "status"):
         previous.setdefault(r["run_id"], {})[r["check_id"]] = r["status"]
     now = timezone.now()
-    titles = _check_titles(run.tutorial)
+    titles = step_spec.check_titles()
     out: list[SectionProgress] = []
     for slug, check_ids in sections.items():
         after = {cid: statuses.get(cid) for cid in check_ids}
@@ -650,10 +649,12 @@ def _progress_callback(job_id: int) -> Callable[[dict], None]:
     return on_progress
 
 
-def _run_recipe(spec, recipe: str, *, params, section: str | None, progress: Callable[[dict], None]):
+def _run_recipe(
+    spec, recipe: str, *, tutorial: str, step: str, params, section: str | None, progress: Callable[[dict], None]
+):
     from provisioning.recipes import run_recipe
 
-    return run_recipe(spec, recipe, params=params, section=section, progress=progress)
+    return run_recipe(spec, recipe, tutorial=tutorial, step=step, params=params, section=section, progress=progress)
 
 
 def recipe_execute(*, job_id: int) -> RecipeJob | None:
@@ -679,7 +680,9 @@ def recipe_execute(*, job_id: int) -> RecipeJob | None:
         report = _run_recipe(
             spec,
             job.recipe,
-            params=_step_params(job.tutorial, spec.region),
+            tutorial=job.tutorial,
+            step=job.step,
+            params=_step_params(job.tutorial, job.step, spec.region),
             section=job.section or None,
             progress=_progress_callback(job.pk),
         )

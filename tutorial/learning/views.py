@@ -378,7 +378,10 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "results": selectors.run_results(run=run),
         "step_url": _step_url(run.tutorial, run.step),
         "diagram": architecture_diagram(
-            architecture=run.architecture, statuses={r.check_id: r.status for r in run.results.all()}
+            architecture=run.architecture,
+            statuses={r.check_id: r.status for r in run.results.all()},
+            tutorial=run.tutorial,
+            step=run.step,
         ),
     }
     if request.htmx:

@@ -18,7 +18,11 @@ def test_summary_for_the_real_content():
 
 
 def test_broken_pack_exits_non_zero_with_file_and_line(pack):
-    pack.replace("load-balancer/step.ja.md", "- alb.exists", "- alb.nope")
+    pack.replace(
+        "load-balancer/step.ja.md",
+        "    title: ロードバランサーの作成\n",
+        "    title: ロードバランサーの作成\n    checks: [alb.nope]\n",
+    )
     err = io.StringIO()
     with pytest.raises(CommandError) as info:
         call_command("load_content", content_dir=str(pack.root), stderr=err)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from django.conf import settings
 
-from provisioning.steps import STEP5_SECTIONS
+from provisioning.steps.load_balancer.catalog import SECTIONS as STEP5_SECTIONS
 
 from .pages import read_page
 from .seed import HEADINGS_EN, SEED_HEADINGS_JA, SLOTS, STEP_EN, STEP_JA

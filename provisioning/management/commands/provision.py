@@ -13,8 +13,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from provisioning.management.stepcommand import StepCommand
-
-RECIPES = ("prerequisites", "solve", "teardown")
+from provisioning.recipes import RECIPES
 
 
 class Command(StepCommand):
@@ -40,7 +39,14 @@ class Command(StepCommand):
             self.stdout.write(f"[{event['done']}/{event['total']}] {event['step']}: {event['status']}{detail}")
 
         try:
-            report = run_recipe(spec, options["recipe"], section=options["section"], progress=progress)
+            report = run_recipe(
+                spec,
+                options["recipe"],
+                tutorial=options["tutorial"],
+                step=options["step"],
+                section=options["section"],
+                progress=progress,
+            )
         except ValueError as exc:
             raise self.usage_error(str(exc)) from None
         except CredentialsProblem as exc:

@@ -1,6 +1,6 @@
 """alb.exists, alb.internet_facing, alb.three_azs, alb.active, alb.sg_allows_http."""
 
-from provisioning.checks import alb
+from provisioning.steps.load_balancer.checks import alb
 from provisioning.tests.builders import ALB_SG, complete_snapshot, context, group, rule
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from provisioning.checks import ec2_sg
+from provisioning.steps.load_balancer.checks import ec2_sg
 from provisioning.tests.builders import ALB_SG, EC2_SG, complete_snapshot, context, group, rule
 
 

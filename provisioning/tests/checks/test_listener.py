@@ -1,6 +1,6 @@
 """listener.http80_forward, including weighted forwards."""
 
-from provisioning.checks import listener
+from provisioning.steps.load_balancer.checks import listener
 from provisioning.tests.builders import OTHER_TG_ARN, TG_ARN, complete_snapshot, context
 
 

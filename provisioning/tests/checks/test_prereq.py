@@ -1,6 +1,6 @@
 """prereq.instance_running."""
 
-from provisioning.checks import prereq
+from provisioning.steps.load_balancer.checks import prereq
 from provisioning.tests.builders import INSTANCE, complete_snapshot, context
 
 

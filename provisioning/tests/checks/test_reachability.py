@@ -2,8 +2,8 @@
 
 import pytest
 
-from provisioning.checks import reachability
 from provisioning.probes import HttpProbeResult, ProbeSkipped
+from provisioning.steps.load_balancer.checks import reachability
 from provisioning.tests.builders import DNS, context, http_answer, tcp_result
 
 ALB_502 = "<html><head><title>502 Bad Gateway</title></head><body><center>awselb/2.0</center></body></html>"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from provisioning.checks import target_group
-from provisioning.checks.target_group import REASON_HINTS
+from provisioning.steps.load_balancer.checks import target_group
+from provisioning.steps.load_balancer.checks.target_group import REASON_HINTS
 from provisioning.tests.builders import INSTANCE, complete_snapshot, context
 
 

@@ -36,12 +36,12 @@ def _writes(calls: list[str]) -> list[str]:
 )
 def test_second_run_skips_every_step_and_writes_nothing(sandbox_spec, api_calls, recipe, setup):
     for earlier in setup:
-        assert run_recipe(sandbox_spec, earlier).ok
-    first = run_recipe(sandbox_spec, recipe)
+        assert run_recipe(sandbox_spec, earlier, tutorial="aws-hands-on", step="load-balancer").ok
+    first = run_recipe(sandbox_spec, recipe, tutorial="aws-hands-on", step="load-balancer")
     assert first.ok, first.error
     api_calls.clear()
 
-    second = run_recipe(sandbox_spec, recipe)
+    second = run_recipe(sandbox_spec, recipe, tutorial="aws-hands-on", step="load-balancer")
 
     assert second.ok, second.error
     assert {s["status"] for s in second.steps} == {"skipped"}
@@ -57,10 +57,14 @@ def test_interrupted_prerequisites_complete_when_run_again(sandbox_spec):
             raise Interrupted
 
     with pytest.raises(Interrupted):
-        run_recipe(sandbox_spec, "prerequisites", progress=crash_after_step_two)
+        run_recipe(
+            sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer", progress=crash_after_step_two
+        )
 
     events: list[dict] = []
-    resumed = run_recipe(sandbox_spec, "prerequisites", progress=events.append)
+    resumed = run_recipe(
+        sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer", progress=events.append
+    )
 
     assert resumed.ok
     statuses = {s["name"]: s["status"] for s in resumed.steps}
@@ -71,25 +75,27 @@ def test_interrupted_prerequisites_complete_when_run_again(sandbox_spec):
 
 
 def test_interrupted_solve_completes_when_run_again(sandbox_spec):
-    assert run_recipe(sandbox_spec, "prerequisites").ok
+    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
 
     def crash_midway(event):
         if event["step"] == "create-alb/target_group":
             raise RuntimeError("worker lost")
 
     with pytest.raises(RuntimeError):
-        run_recipe(sandbox_spec, "solve", progress=crash_midway)
-    resumed = run_recipe(sandbox_spec, "solve")
+        run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer", progress=crash_midway)
+    resumed = run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer")
 
     assert resumed.ok, resumed.error
     from provisioning.verify import verify_step
 
-    assert {r.status for r in verify_step(sandbox_spec).results} == {"pass"}
+    assert {r.status for r in verify_step(sandbox_spec, tutorial="aws-hands-on", step="load-balancer").results} == {
+        "pass"
+    }
 
 
 def test_solve_one_section_runs_only_that_sections_steps(sandbox_spec):
-    assert run_recipe(sandbox_spec, "prerequisites").ok
-    report = run_recipe(sandbox_spec, "solve", section="create-alb")
+    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
+    report = run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="create-alb")
     assert report.ok
     assert report.section == "create-alb"
     assert [s["name"] for s in report.steps][0] == "alb_security_group"
@@ -97,25 +103,27 @@ def test_solve_one_section_runs_only_that_sections_steps(sandbox_spec):
 
 def test_unknown_recipe_or_section_is_a_value_error(sandbox_spec):
     with pytest.raises(ValueError):
-        run_recipe(sandbox_spec, "destroy-everything")
+        run_recipe(sandbox_spec, "destroy-everything", tutorial="aws-hands-on", step="load-balancer")
     with pytest.raises(ValueError):
-        run_recipe(sandbox_spec, "solve", section="nope")
+        run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="nope")
 
 
 def test_teardown_reports_a_failing_step_and_stops(sandbox_spec, monkeypatch):
     from botocore.exceptions import ClientError
 
-    from provisioning.recipes import teardown
+    from provisioning.steps.load_balancer import teardown
 
-    assert run_recipe(sandbox_spec, "prerequisites").ok
+    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
 
     def refuse(ctx):
         raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}, "TerminateInstances")
 
-    monkeypatch.setattr(
-        teardown, "TEARDOWN_STEPS", [(n, refuse if n == "instances" else f) for n, f in teardown.TEARDOWN_STEPS]
-    )
-    report = run_recipe(sandbox_spec, "teardown")
+    original = list(teardown.TEARDOWN_STEPS)  # the spec holds this very list: change it in place, put it back
+    teardown.TEARDOWN_STEPS[:] = [(n, refuse if n == "instances" else f) for n, f in original]
+    try:
+        report = run_recipe(sandbox_spec, "teardown", tutorial="aws-hands-on", step="load-balancer")
+    finally:
+        teardown.TEARDOWN_STEPS[:] = original
 
     assert not report.ok
     assert report.error.startswith("instances: UnauthorizedOperation")

@@ -1,7 +1,9 @@
 """Every recipe step has a human label in ja and en."""
 
-from provisioning.recipes import step5, teardown
-from provisioning.recipes.labels import STEP_LABELS, step_label
+from provisioning.recipes.labels import step_label
+from provisioning.steps.load_balancer import recipes as step5
+from provisioning.steps.load_balancer import teardown
+from provisioning.steps.load_balancer.labels import STEP_LABELS
 
 
 def _all_step_names() -> set[str]:

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from provisioning.recipes.step5 import USERDATA_PATH
+from provisioning.steps.load_balancer.recipes import USERDATA_PATH
 
 CHECK = """
 import importlib.util, sys

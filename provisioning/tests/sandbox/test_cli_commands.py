@@ -18,7 +18,7 @@ from django.conf import settings
 from provisioning.recipes import run_recipe
 from provisioning.sandbox import gateway_url, learner_credentials
 from provisioning.sessions import client_for, session_for
-from provisioning.steps import STEP5_SECTIONS
+from provisioning.steps.load_balancer.catalog import SECTIONS as STEP5_SECTIONS
 from provisioning.verify import verify_step
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,7 @@ def test_every_section_has_a_cli_file_with_both_languages():
 def test_cli_files_run_against_the_sandbox_and_each_section_then_passes(
     live_server, sandbox_spec, sandbox_account, tmp_path
 ):
-    assert run_recipe(sandbox_spec, "prerequisites").ok
+    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
     env = _learner_env(live_server, sandbox_account, tmp_path)
 
     for section, check_ids in STEP5_SECTIONS.items():
@@ -62,7 +62,7 @@ def test_cli_files_run_against_the_sandbox_and_each_section_then_passes(
         done = subprocess.run(["bash", "-e", str(script)], env=env, capture_output=True, text=True, timeout=240)
         assert done.returncode == 0, f"{section}: {done.stdout}\n{done.stderr}"
 
-        results = {r.id: r for r in verify_step(sandbox_spec).results}
+        results = {r.id: r for r in verify_step(sandbox_spec, tutorial="aws-hands-on", step="load-balancer").results}
         for check_id in check_ids:
             assert results[check_id].status == "pass", (section, check_id, results[check_id].message)
 
@@ -72,7 +72,9 @@ def test_cli_files_run_against_the_sandbox_and_each_section_then_passes(
             ["bash", "-e", str(CLI_DIR / f"{section}.sh")], env=env, capture_output=True, text=True, timeout=240
         )
         assert again.returncode == 0, f"{section} (again): {again.stderr}"
-    assert {r.status for r in verify_step(sandbox_spec).results} == {"pass"}
+    assert {r.status for r in verify_step(sandbox_spec, tutorial="aws-hands-on", step="load-balancer").results} == {
+        "pass"
+    }
 
 
 # --- Step 6 (redundancy): its CLI blocks, on top of Step 5's finished state -------------------------------------
@@ -119,8 +121,8 @@ def test_redundancy_cli_files_build_two_healthy_instances_in_two_alb_zones_and_s
     live_server, sandbox_spec, sandbox_account, tmp_path
 ):
     # Step 5's finished state, built by Step 5's own recipes.
-    assert run_recipe(sandbox_spec, "prerequisites").ok
-    assert run_recipe(sandbox_spec, "solve").ok
+    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
+    assert run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer").ok
     env = _learner_env(live_server, sandbox_account, tmp_path)
     first = _tutorial_instances(sandbox_spec)
     assert len(first) == 1

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.sandbox
 
 @pytest.fixture
 def solved(sandbox_spec):
-    assert run_recipe(sandbox_spec, "prerequisites").ok
-    assert run_recipe(sandbox_spec, "solve").ok
+    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
+    assert run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer").ok
     session = session_for(sandbox_spec)
     elbv2 = client_for(session, "elbv2", sandbox_spec)
     ec2 = client_for(session, "ec2", sandbox_spec)

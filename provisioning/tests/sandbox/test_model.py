@@ -25,8 +25,8 @@ class World:
         self.elbv2 = client_for(session, "elbv2", self.spec)
 
     def solve(self) -> World:
-        assert run_recipe(self.spec, "prerequisites").ok
-        assert run_recipe(self.spec, "solve").ok
+        assert run_recipe(self.spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
+        assert run_recipe(self.spec, "solve", tutorial="aws-hands-on", step="load-balancer").ok
         return self
 
     def group(self, name: str) -> str:
@@ -202,7 +202,7 @@ def test_uninstalling_restores_motos_own_health():
     uninstall()
     with mock_aws():
         w = World(new_account_id())
-        assert run_recipe(w.spec, "prerequisites").ok
-        assert run_recipe(w.spec, "solve", section="create-alb").ok
+        assert run_recipe(w.spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
+        assert run_recipe(w.spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="create-alb").ok
         w.set_instance_rules([])
         assert w.health()["State"] == "healthy"  # moto alone does not look at security groups

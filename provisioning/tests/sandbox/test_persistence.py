@@ -29,7 +29,7 @@ pytestmark = pytest.mark.sandbox
 
 
 def _statuses(spec) -> dict[str, str]:
-    return {r.id: r.status for r in verify_step(spec).results}
+    return {r.id: r.status for r in verify_step(spec, tutorial="aws-hands-on", step="load-balancer").results}
 
 
 def _free_pair() -> int:
@@ -110,9 +110,9 @@ def restartable_sandbox(tmp_path, settings):
 def test_a_restart_mid_class_keeps_every_learners_work(restartable_sandbox):
     restartable_sandbox.start()
     solved, halfway = spec_for(new_account_id(), "ap-northeast-1"), spec_for(new_account_id(), "ap-northeast-1")
-    assert run_recipe(solved, "prerequisites").ok
-    assert run_recipe(solved, "solve").ok
-    assert run_recipe(halfway, "prerequisites").ok
+    assert run_recipe(solved, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
+    assert run_recipe(solved, "solve", tutorial="aws-hands-on", step="load-balancer").ok
+    assert run_recipe(halfway, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
     before = {"solved": _statuses(solved), "halfway": _statuses(halfway)}
     assert set(before["solved"].values()) == {"pass"}
     assert "fail" in before["halfway"].values() and "pass" in before["halfway"].values()
@@ -122,7 +122,7 @@ def test_a_restart_mid_class_keeps_every_learners_work(restartable_sandbox):
 
     assert {"solved": _statuses(solved), "halfway": _statuses(halfway)} == before
     # and the restored sandbox goes on taking work
-    assert run_recipe(halfway, "solve").ok
+    assert run_recipe(halfway, "solve", tutorial="aws-hands-on", step="load-balancer").ok
     assert set(_statuses(halfway).values()) == {"pass"}
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from provisioning.steps import STEP5_CHECK_IDS, STEP5_SECTIONS
+from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
+from provisioning.steps.load_balancer.catalog import SECTIONS as STEP5_SECTIONS
 from tutorial.learning.models import Connection, Result, Run, SectionProgress
 
 from ..models import Enrollment

@@ -8,7 +8,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from provisioning.steps import STEP5_CHECK_IDS, STEP5_SECTIONS
+from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
+from provisioning.steps.load_balancer.catalog import SECTIONS as STEP5_SECTIONS
 
 from ..selectors import DONE, IN_PROGRESS, NOT_STARTED, STUCK, class_dashboard
 from .factories import ALL_PASS, make_learners, make_run, statuses

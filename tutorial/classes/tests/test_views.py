@@ -277,7 +277,11 @@ def test_csv_export_has_a_bom_japanese_names_and_one_column_per_check(instructor
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     header = rows[0]
     assert header[:6] == ["name", "username", "status", "sections_done", "completed_at", "last_checked_at"]
-    assert header[6:] == [c for ids in __import__("provisioning.steps").steps.STEP5_SECTIONS.values() for c in ids]
+    assert header[6:] == [
+        c
+        for ids in __import__("provisioning.steps.load_balancer.catalog").steps.load_balancer.catalog.SECTIONS.values()
+        for c in ids
+    ]
     by_user = {r[1]: r for r in rows[1:]}
     assert by_user["tanaka"][0] == "太郎 田中"
     assert by_user["tanaka"][4] != "" and set(by_user["tanaka"][6:]) == {"pass"}

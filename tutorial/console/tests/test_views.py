@@ -51,7 +51,12 @@ def _console(account: str) -> Console:
 def learner(sandbox_server, student, client):  # noqa: F811
     """A signed-in student whose sandbox account is in Step 5's starting state (Prepare pressed)."""
     connection = _connect(student)
-    assert run_recipe(spec_for(connection.sandbox_account, "ap-northeast-1"), "prerequisites").ok
+    assert run_recipe(
+        spec_for(connection.sandbox_account, "ap-northeast-1"),
+        "prerequisites",
+        tutorial="aws-hands-on",
+        step="load-balancer",
+    ).ok
     client.force_login(student)
     client.account = connection.sandbox_account
     return client
@@ -105,7 +110,12 @@ def test_another_learners_instance_is_not_found_in_my_console(learner, sandbox_s
     mine = _instance_id(learner.account)
     other = Client()
     other_connection = _connect(other_student)
-    assert run_recipe(spec_for(other_connection.sandbox_account, "ap-northeast-1"), "prerequisites").ok
+    assert run_recipe(
+        spec_for(other_connection.sandbox_account, "ap-northeast-1"),
+        "prerequisites",
+        tutorial="aws-hands-on",
+        step="load-balancer",
+    ).ok
     other.force_login(other_student)
 
     response = other.get(_url("instance", instance_id=mine))

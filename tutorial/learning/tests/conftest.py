@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from provisioning.steps import SECTION_OF_CHECK, STEP5_CHECK_IDS
+from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
+from provisioning.steps.load_balancer.catalog import SECTION_OF as SECTION_OF_CHECK
 from provisioning.types import CheckResult, RunReport
 from tutorial.learning import services
 from tutorial.learning.models import Connection

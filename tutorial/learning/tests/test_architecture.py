@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tutorial.learning.architecture import LINK_CHECKS, architecture_diagram, link_status
+from provisioning.steps.load_balancer.diagram import LINK_CHECKS
+from tutorial.learning.architecture import architecture_diagram, link_status
+
+STEP5 = {"tutorial": "aws-hands-on", "step": "load-balancer"}
 
 
 def test_link_status_precedence():
@@ -22,7 +25,7 @@ def test_every_check_of_the_request_path_colours_some_link():
 
 
 def test_empty_snapshot_draws_every_box_as_missing():
-    diagram = architecture_diagram(architecture={}, statuses={})
+    diagram = architecture_diagram(architecture={}, statuses={}, **STEP5)
     assert not diagram.has_run
     assert {b.key for b in diagram.boxes} == {"client", "alb", "listener", "tg", "instance", "alb-sg", "ec2-sg"}
     assert all(link.status == "unknown" for link in diagram.links)
@@ -32,6 +35,7 @@ def test_partial_snapshot_with_odd_values_does_not_break():
     diagram = architecture_diagram(
         architecture={"alb": {"azs": None}, "targets": ["junk"], "instance": "junk", "security_groups": []},
         statuses={"tg.target_healthy": "fail"},
+        **STEP5,
     )
     by_key = {link.key: link for link in diagram.links}
     assert by_key["tg-instance"].status == "fail"
@@ -45,6 +49,7 @@ def test_az_chips_and_names_come_from_the_snapshot():
             "security_groups": {"sg-1": {"name": "aws-hands-on-alb"}},
         },
         statuses={},
+        **STEP5,
     )
     alb = next(b for b in diagram.boxes if b.key == "alb")
     assert alb.chips == ["1a", "1c"]

@@ -21,7 +21,7 @@ def recipes(monkeypatch):
     calls: list[tuple] = []
     seen_progress: list[int] = []
 
-    def run_recipe(spec, recipe, *, params, section, progress):
+    def run_recipe(spec, recipe, *, tutorial, step, params, section, progress):
         calls.append((spec.kind, recipe, section))
         for index, name in enumerate(("security groups", "instance"), start=1):
             progress({"step": name, "status": "done", "detail": "", "done": index, "total": 2})

@@ -40,7 +40,11 @@ def test_an_edited_file_is_picked_up(pack):
 
 def test_a_broken_edit_keeps_the_last_good_version(pack):
     good = content.get_library(pack.root)
-    pack.replace("load-balancer/step.ja.md", "- alb.exists", "- alb.nope")
+    pack.replace(
+        "load-balancer/step.ja.md",
+        "    title: ロードバランサーの作成\n",
+        "    title: ロードバランサーの作成\n    checks: [alb.nope]\n",
+    )
     assert content.get_library(pack.root) is good
     before = content.parse_count()
     assert content.get_library(pack.root) is good

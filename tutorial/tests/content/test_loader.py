@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provisioning.steps import STEP5_SECTIONS
+from provisioning.steps.load_balancer.catalog import SECTIONS as STEP5_SECTIONS
 from tutorial.content import ContentError
 from tutorial.content.loader import load_library
 
@@ -32,8 +32,9 @@ def test_real_pack_loads_with_every_section_check_and_figure(pack):
         sections = {s.slug: tuple(c.id for c in s.checks) for s in version.sections}
         assert sections == {"architecture": (), **STEP5_SECTIONS}
     assert len(step.figures) == 17
-    assert tutorial.parameters.lb_name == "aws-hands-on"
-    assert tutorial.parameters.region == "ap-northeast-1"
+    assert step.parameters.lb_name == "aws-hands-on"
+    assert step.parameters.region == "ap-northeast-1"
+    assert tutorial.check_titles["alb.active"]["en"] == "The load balancer's state is active"
 
 
 def test_bad_yaml_names_file_and_line(pack):
@@ -57,38 +58,87 @@ def test_missing_title(pack):
     assert_problem(problems_of(pack), file="step.ja.md", line=2, says="missing 'title' in front matter")
 
 
+CREATE_ALB_TITLE = "    title: ロードバランサーの作成\n"
+
+
+def _section_checks(pack, title_line: str, checks: str) -> None:
+    """Give the section whose title line is `title_line` an explicit `checks:` list in the ja front matter."""
+    pack.replace(STEP_JA, title_line, f"{title_line}    checks: {checks}\n")
+
+
 def test_unknown_check_id(pack):
-    pack.replace(STEP_JA, "- alb.exists", "- alb.does_not_exist")
+    _section_checks(pack, CREATE_ALB_TITLE, "[alb.does_not_exist]")
     line = pack.line_of(STEP_JA, "alb.does_not_exist")
     assert_problem(problems_of(pack), file="step.ja.md", line=line, says="unknown check id 'alb.does_not_exist'")
 
 
 def test_check_in_the_wrong_section(pack):
-    pack.replace(STEP_JA, "checks: [alb.dns_reachable]", "checks: []")
-    pack.replace(STEP_JA, "checks: [tg.target_healthy]", "checks: [alb.dns_reachable]")
-    problems = problems_of(pack)
-    line = pack.line_of(STEP_JA, "checks: [alb.dns_reachable]")
-    assert_problem(problems, file="step.ja.md", line=line, says="belongs to section 'load-balancer'")
+    _section_checks(pack, "    title: ターゲットグループの確認\n", "[tg.target_healthy, alb.dns_reachable]")
+    line = pack.line_of(STEP_JA, "alb.dns_reachable]")
+    assert_problem(problems_of(pack), file="step.ja.md", line=line, says="belongs to section 'load-balancer'")
 
 
-def test_check_without_title(pack):
-    pack.replace(
-        "tutorial.yaml",
-        "  alb.active:\n    ja: ロードバランサーの状態が active である\n    en: The load balancer's state is active\n",
-        "",
+def test_checks_listed_in_the_front_matter_must_be_all_of_the_sections_checks(pack):
+    _section_checks(pack, CREATE_ALB_TITLE, "[alb.exists]")
+    line = pack.line_of(STEP_JA, "checks: [alb.exists]")
+    assert_problem(problems_of(pack), file="step.ja.md", line=line, says="runs alb.internet_facing")
+
+
+def test_checks_listed_in_the_front_matter_that_agree_with_the_spec_load(pack):
+    _section_checks(pack, "    title: ロードバランサーの確認\n", "[alb.dns_reachable]")
+    step = load_library(pack.root).tutorial("aws-hands-on").step("load-balancer")
+    section = step.version("ja").section("load-balancer")
+    assert [c.id for c in section.checks] == ["alb.dns_reachable"]
+
+
+def test_a_section_of_the_spec_missing_from_the_front_matter_is_named(pack):
+    pack.replace(STEP_JA, "  - slug: target-group\n    title: ターゲットグループの確認\n", "")
+    assert_problem(
+        problems_of(pack),
+        file="step.ja.md",
+        line=pack.line_of(STEP_JA, "sections:"),
+        says="section 'target-group' of step 'load-balancer' (it runs tg.target_healthy) is missing",
     )
-    line = pack.line_of(STEP_JA, "- alb.active")
-    assert_problem(problems_of(pack), file="step.ja.md", line=line, says="has no title")
 
 
-def test_unknown_parameter(pack):
-    pack.replace("tutorial.yaml", "  app_port: 8000\n", "  app_port: 8000\n  colour: blue\n")
+def test_check_titles_in_tutorial_yaml_are_rejected_for_the_spec_holds_them(pack):
+    pack.replace("tutorial.yaml", "steps:\n", "checks:\n  alb.active: {ja: a, en: b}\nsteps:\n")
+    line = pack.line_of("tutorial.yaml", "checks:")
+    assert_problem(problems_of(pack), file="tutorial.yaml", line=line, says="check titles live in the step's spec")
+
+
+def test_a_step_the_registry_does_not_know_is_an_error(pack):
+    pack.replace("tutorial.yaml", "  - load-balancer\n", "  - load-balancer\n  - not-a-step\n")
+    line = pack.line_of("tutorial.yaml", "- not-a-step")
+    assert_problem(problems_of(pack), file="tutorial.yaml", line=line, says="not in the step registry")
+
+
+def _step_parameters(pack, lines: str) -> None:
+    pack.replace("tutorial.yaml", "  - load-balancer\n", f"  - slug: load-balancer\n    parameters:\n{lines}")
+
+
+def test_a_pack_overrides_a_steps_parameters(pack):
+    _step_parameters(pack, "      lb_name: my-alb\n")
+    step = load_library(pack.root).tutorial("aws-hands-on").step("load-balancer")
+    assert step.parameters.lb_name == "my-alb" and step.parameters.tg_name == "aws-hands-on"
+
+
+def test_unknown_parameter_names_the_step(pack):
+    _step_parameters(pack, "      app_port: 8000\n      colour: blue\n")
     line = pack.line_of("tutorial.yaml", "colour: blue")
-    assert_problem(problems_of(pack), file="tutorial.yaml", line=line, says="unknown parameter 'colour'")
+    assert_problem(
+        problems_of(pack), file="tutorial.yaml", line=line, says="unknown parameter 'colour' for step 'load-balancer'"
+    )
+
+
+def test_parameters_at_the_top_of_tutorial_yaml_are_rejected(pack):
+    pack.replace("tutorial.yaml", "steps:\n", "parameters:\n  app_port: 8000\nsteps:\n")
+    line = pack.line_of("tutorial.yaml", "  app_port: 8000") - 1
+    assert_problem(problems_of(pack), file="tutorial.yaml", line=line, says="parameters are per step")
 
 
 def test_parameter_of_the_wrong_type(pack):
-    pack.replace("tutorial.yaml", "  app_port: 8000", "  app_port: eight thousand")
+    _step_parameters(pack, "      app_port: eight thousand\n")
     line = pack.line_of("tutorial.yaml", "app_port:")
     assert_problem(problems_of(pack), file="tutorial.yaml", line=line, says="must be a whole number")
 
@@ -130,7 +180,7 @@ def test_heading_for_an_undeclared_section(pack):
 
 
 def test_languages_must_declare_the_same_sections(pack):
-    pack.replace(STEP_EN, "      - alb.active\n", "")
+    pack.replace(STEP_EN, "  - slug: architecture\n    title: Architecture\n", "")
     assert_problem(
         problems_of(pack),
         file="step.en.md",
@@ -157,8 +207,8 @@ def test_cli_file_must_name_a_section(pack):
 
 
 def test_every_problem_is_reported_at_once(pack):
-    pack.replace(STEP_JA, "- alb.exists", "- alb.nope")
-    pack.replace("tutorial.yaml", "  app_port: 8000\n", "  app_port: 8000\n  colour: blue\n")
+    _section_checks(pack, CREATE_ALB_TITLE, "[alb.nope]")
+    _step_parameters(pack, "      colour: blue\n")
     problems = problems_of(pack)
     assert {p.file.name for p in problems} >= {"step.ja.md", "tutorial.yaml"}
     assert all(str(p).startswith(f"{p.file}:{p.line}: ") for p in problems)

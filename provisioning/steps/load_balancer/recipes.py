@@ -23,7 +23,7 @@ ANYWHERE_V4 = "0.0.0.0/0"
 ANYWHERE_V6 = "::/0"
 PREREQ_OPEN_PORTS = (80, 8000, 8001)
 AL2023_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-USERDATA_PATH = Path(__file__).resolve().parent.parent / "userdata" / "step5_django_app.sh"
+USERDATA_PATH = Path(__file__).resolve().parent / "userdata" / "step5_django_app.sh"
 
 
 def _tags(resource_type: str, name: str, extra: dict[str, str] | None = None) -> list[dict[str, Any]]:

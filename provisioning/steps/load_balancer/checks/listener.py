@@ -6,20 +6,8 @@ traffic then reaches the instance, which is what the tutorial asks. The evidence
 
 from __future__ import annotations
 
-from provisioning.checks.base import CheckContext, Outcome, failed, passed, t, tg_name_of
-
-
-def forward_targets(listener: dict) -> list[tuple[str, int]]:
-    """(target group ARN, weight) the listener's default forward action sends to; [] when it does not forward."""
-    for action in sorted(listener.get("DefaultActions") or [], key=lambda a: a.get("Order", 0)):
-        if action.get("Type") != "forward":
-            continue
-        groups = (action.get("ForwardConfig") or {}).get("TargetGroups") or []
-        if groups:
-            return [(g["TargetGroupArn"], int(g.get("Weight", 1))) for g in groups]
-        if action.get("TargetGroupArn"):
-            return [(action["TargetGroupArn"], 1)]
-    return []
+from provisioning.checks.base import CheckContext, Outcome, failed, passed, t
+from provisioning.checks.listeners import forward_targets, forwards_to, tg_name_of
 
 
 def http80_forward(ctx: CheckContext) -> Outcome:
@@ -62,7 +50,7 @@ def http80_forward(ctx: CheckContext) -> Outcome:
             ),
             **evidence,
         )
-    ours = [w for arn, w in targets if arn == tg_arn or tg_name_of(arn) == p.tg_name]
+    ours = forwards_to(listener, tg_arn, p.tg_name)
     if ours and max(ours) > 0:
         return passed(
             t(

@@ -1,0 +1,196 @@
+"""Step 5's architecture diagram (nodes and links, laid out from a run's picture) and its billable resources.
+
+One row for the request path (client -> ALB -> listener -> target group -> instance), the two security groups
+below it, and the direct path to the instance that must stay blocked. Each link names the checks covering it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provisioning.checks.base import t
+from provisioning.steps.spec import DiagramLink, DiagramNode, DiagramSpec
+
+# Each link of the request path and the checks that cover it.
+LINK_CHECKS: dict[str, tuple[str, ...]] = {
+    "client-alb": ("alb.sg_allows_http", "alb.dns_reachable"),
+    "alb-listener": ("listener.http80_forward",),
+    "listener-tg": ("listener.http80_forward", "tg.exists"),
+    "tg-instance": ("tg.instance_registered", "tg.target_port", "tg.target_healthy"),
+    "albsg-ec2sg": ("ec2sg.app_port_from_alb_only",),
+    "direct": ("ec2.direct_access_blocked", "ec2sg.no_public_ingress"),
+}
+
+
+def _d(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def short(value: Any, n: int = 22) -> str:
+    text = str(value or "")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def sg_names(arch: dict, ids: list | None) -> list[str]:
+    groups = _d(arch.get("security_groups"))
+    return [short(_d(groups.get(g)).get("name") or g) for g in ids or []]
+
+
+def az_chips(alb: dict) -> tuple[str, ...]:
+    return tuple(str(z)[-2:] if len(str(z)) > 2 else str(z) for z in alb.get("azs") or [])
+
+
+def diagram(architecture: dict[str, Any]) -> DiagramSpec:
+    arch = _d(architecture)
+    alb, listener, tg, inst = (_d(arch.get(k)) for k in ("alb", "listener", "target_group", "instance"))
+    targets = [x for x in arch.get("targets") or [] if isinstance(x, dict)]
+    target = targets[0] if targets else {}
+    health = t("ヘルス", "health")
+
+    client = DiagramNode("client", 10, 130, 84, 56, t("クライアント", "Client"), (t("ブラウザー", "browser"),))
+    alb_box = DiagramNode(
+        "alb",
+        160,
+        100,
+        176,
+        116,
+        t("ロードバランサー", "Load balancer"),
+        (short(alb.get("name") or "aws-hands-on"), f"{alb.get('scheme') or '—'} · {alb.get('state') or '—'}"),
+        chips=az_chips(alb),
+        present=bool(alb),
+    )
+    lst_box = DiagramNode(
+        "listener",
+        392,
+        130,
+        92,
+        56,
+        t("リスナー", "Listener"),
+        (f"{listener.get('protocol') or 'HTTP'}:{listener.get('port') or 80}",),
+        present=bool(listener),
+    )
+    tg_box = DiagramNode(
+        "tg",
+        540,
+        122,
+        132,
+        72,
+        t("ターゲットグループ", "Target group"),
+        (
+            short(tg.get("name") or "aws-hands-on", 19),
+            {lang: f"{health[lang]}: {target.get('health') or '—'}" for lang in ("ja", "en")},
+        ),
+        present=bool(tg),
+    )
+    inst_box = DiagramNode(
+        "instance",
+        734,
+        122,
+        120,
+        72,
+        t("EC2 インスタンス", "EC2 instance"),
+        (short(inst.get("id") or "—", 17), f":{target.get('port') or 8000} · {inst.get('state') or '—'}"),
+        present=bool(inst),
+    )
+    alb_sg = DiagramNode(
+        "alb-sg",
+        160,
+        258,
+        176,
+        52,
+        t("ALB のセキュリティグループ", "ALB security group"),
+        (", ".join(sg_names(arch, alb.get("security_groups"))) or "aws-hands-on-alb",),
+        present=bool(alb.get("security_groups")),
+    )
+    ec2_sg = DiagramNode(
+        "ec2-sg",
+        684,
+        258,
+        170,
+        52,
+        t("EC2 のセキュリティグループ", "EC2 security group"),
+        (", ".join(sg_names(arch, inst.get("security_groups"))) or "aws-hands-on-ec2",),
+        present=bool(inst.get("security_groups")),
+    )
+
+    def between(a: DiagramNode, b: DiagramNode) -> int:
+        return (a.x + a.w + b.x) // 2
+
+    def cx(n: DiagramNode) -> int:
+        return n.x + n.w // 2
+
+    only_alb = t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG")
+    direct = t(":8000 への直接アクセス（遮断されるべき）", "direct access to :8000 (must be blocked)")
+    links = (
+        DiagramLink(
+            "client-alb",
+            f"M{client.x + client.w},158 L{alb_box.x},158",
+            t("インターネットから HTTP :80", "HTTP :80 from the internet"),
+            t("HTTP :80", "HTTP :80"),
+            LINK_CHECKS["client-alb"],
+            between(client, alb_box),
+            150,
+        ),
+        DiagramLink(
+            "alb-listener",
+            f"M{alb_box.x + alb_box.w},158 L{lst_box.x},158",
+            t("リスナー", "listener"),
+            t(":80", ":80"),
+            LINK_CHECKS["alb-listener"],
+            between(alb_box, lst_box),
+            150,
+        ),
+        DiagramLink(
+            "listener-tg",
+            f"M{lst_box.x + lst_box.w},158 L{tg_box.x},158",
+            t("転送", "forward"),
+            t("転送", "forward"),
+            LINK_CHECKS["listener-tg"],
+            between(lst_box, tg_box),
+            150,
+        ),
+        DiagramLink(
+            "tg-instance",
+            f"M{tg_box.x + tg_box.w},158 L{inst_box.x},158",
+            t("HTTP :8000", "HTTP :8000"),
+            t(":8000", ":8000"),
+            LINK_CHECKS["tg-instance"],
+            between(tg_box, inst_box),
+            150,
+        ),
+        DiagramLink(
+            "albsg-ec2sg",
+            f"M{alb_sg.x + alb_sg.w},284 L{ec2_sg.x},284",
+            only_alb,
+            only_alb,
+            LINK_CHECKS["albsg-ec2sg"],
+            between(alb_sg, ec2_sg),
+            276,
+        ),
+        DiagramLink(
+            "direct",
+            f"M{cx(client)},{client.y} C{cx(client)},20 {cx(inst_box)},20 {cx(inst_box)},{inst_box.y}",
+            direct,
+            direct,
+            LINK_CHECKS["direct"],
+            (cx(client) + cx(inst_box)) // 2,
+            36,
+            dashed=True,
+        ),
+    )
+    return DiagramSpec(nodes=(client, alb_box, lst_box, tg_box, inst_box, alb_sg, ec2_sg), links=links)
+
+
+def billable_from_run(architecture: dict[str, Any], statuses: dict[str, str]) -> list[dict[str, Any]]:
+    """What the latest run saw that costs money, when no teardown has listed it (the ALB and the instance)."""
+    arch = _d(architecture)
+    out = []
+    if statuses.get("alb.exists") == "pass":
+        alb = _d(arch.get("alb") or arch.get("load_balancer"))
+        name = alb.get("name") or alb.get("LoadBalancerName") or "aws-hands-on"
+        out.append({"type": "load-balancer", "id": alb.get("arn") or name, "name": name})
+    if statuses.get("prereq.instance_running") == "pass":
+        inst = _d(arch.get("instance"))
+        iid = inst.get("id") or inst.get("instance_id") or inst.get("InstanceId") or "CodeDeploy=aws-hands-on"
+        out.append({"type": "instance", "id": iid})
+    return out
