@@ -483,6 +483,13 @@ def _check_again(run: Run) -> None:
 MAX_CHANGED_CHECKS = 3  # the overview line stays short: the step page has the full list
 
 
+def _check_titles(tutorial: str) -> dict[str, dict[str, str]]:
+    """Every check title of the tutorial's steps ({check id: {lang: title}}), from the step specs."""
+    from provisioning.steps import all_steps
+
+    return {cid: title for spec in all_steps(tutorial) for cid, title in spec.check_titles().items()}
+
+
 def _change_text(
     *, was_complete: bool | None, now_complete: bool, before: dict, after: dict, titles: dict | None = None
 ) -> tuple:
