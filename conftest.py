@@ -29,6 +29,17 @@ def _fresh_aws_credentials_cache():
     forget_credentials()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters(settings):
+    """Each test gets empty throttle counters in its own memory cache (never the shared Redis of the developer)."""
+    import uuid
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+    }
+
+
 @pytest.fixture
 def password() -> str:
     return "correct-horse-battery-9"

@@ -180,6 +180,20 @@ if not FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured("DEBUG is off: set FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated).")
     FIELD_ENCRYPTION_KEYS = [_LOCAL["FIELD_ENCRYPTION_KEY"]]
 
+# --- throttling (django-ratelimit; rates and keys in tutorial/learning/throttle.py) ----------------------------
+# Counters live in their own cache: Redis when REDIS_URL is set (shared by every web process, atomic INCR); else
+# this process's memory, which the embedded default's single web process (runserver, threaded) shares.
+RATELIMIT_USE_CACHE = "ratelimit"
+_RATELIMIT_REDIS = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _RATELIMIT_REDIS, "KEY_PREFIX": "rl"}
+        if _RATELIMIT_REDIS
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
+
 # --- mail -----------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from tutorial.learning.throttle import throttled
+
 from . import selectors, services
 from .catalog import tutorial_steps
 from .forms import ClassroomForm, JoinForm
@@ -279,6 +281,7 @@ def _join_page(request: HttpRequest, classroom: Classroom | None, *, error: str 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@throttled("join")
 def join(request: HttpRequest, code: str) -> HttpResponse:
     """The join link: GET shows the confirmation page (signed in; else after login/signup, which come back here);
     POST from that page enrolls the learner."""
@@ -297,6 +300,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@throttled("join")
 def join_form(request: HttpRequest) -> HttpResponse:
     """Typing the code: a valid one leads to the same confirmation page as the link (nothing is joined yet)."""
     form = JoinForm(request.POST or None)

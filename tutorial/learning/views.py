@@ -32,6 +32,7 @@ from .connections import (
     connection_save_sandbox,
 )
 from .forms import COMMON_REGIONS, KeysConnectForm, RoleConnectForm, SandboxConnectForm, SignupForm
+from .throttle import throttled
 
 PANELS = "learning/panels.html"
 RUN_FINISHED = "learning:run-finished"
@@ -94,6 +95,7 @@ def _announce_finished(response: HttpResponse, run_id: int | None, section: str 
 # --- accounts --------------------------------------------------------------------------------------------------
 
 
+@throttled("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     """Self-paced attendees need nothing more than this to start; progress is kept per user."""
     if request.user.is_authenticated:
