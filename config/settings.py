@@ -243,8 +243,22 @@ CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps that need periodic work (s
 
 # --- AWS ------------------------------------------------------------------------------------------------------
 AWS_DEFAULT_REGION = env_str("AWS_DEFAULT_REGION", "ap-northeast-1")
-# The app's own AWS principal, which learners' roles trust (shown in the CloudFormation template).
-AWS_APP_PRINCIPAL_ARN = env_str("AWS_APP_PRINCIPAL_ARN", "arn:aws:iam::111122223333:root")
+# The app's own AWS principal, which learners' roles trust (the CloudFormation template); `manage.py aws_identity`
+# prints it. With DEBUG on it defaults to a documentation placeholder (nothing real trusts it). With DEBUG off the
+# placeholder is refused, and when unset, connecting a real account through a role shows as not configured (the
+# sandbox and access keys still work).
+_PLACEHOLDER_PRINCIPAL = "arn:aws:iam::111122223333:root"
+AWS_APP_PRINCIPAL_ARN = env_str("AWS_APP_PRINCIPAL_ARN", _PLACEHOLDER_PRINCIPAL if DEBUG else "")
+if not DEBUG and ":111122223333:" in AWS_APP_PRINCIPAL_ARN:
+    raise ImproperlyConfigured(
+        "AWS_APP_PRINCIPAL_ARN is the documentation placeholder: set the app's own principal "
+        "(`manage.py aws_identity` prints it) or leave it unset to offer the sandbox and access keys only."
+    )
+AWS_ROLE_CONNECTIONS_CONFIGURED = bool(AWS_APP_PRINCIPAL_ARN)
+# CloudFormation's quick-create link only takes a template from S3: with a bucket here the app uploads the shared
+# template (the ExternalId is a parameter) and links to it; without one, learners download and upload the file.
+CFN_TEMPLATE_BUCKET = env_str("CFN_TEMPLATE_BUCKET", "")
+CFN_TEMPLATE_BUCKET_REGION = env_str("CFN_TEMPLATE_BUCKET_REGION", AWS_DEFAULT_REGION)
 # The sandbox AWS (a moto server the product starts; see provisioning/sandbox).
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
 SANDBOX_HOST = env_str("SANDBOX_HOST", "127.0.0.1")

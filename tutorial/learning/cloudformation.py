@@ -4,13 +4,18 @@ It creates one IAM role that trusts the app's AWS principal (settings.AWS_APP_PR
 learner's ExternalId, carrying the read-only policy the checks need; the "do it for me" policy is attached only
 when the stack parameter AllowProvisioning is "true" (a separate, explicit opt-in).
 
-Two versions are served: the learner's own (their ExternalId as the default, behind login) and a generic public
-one for the console's quick-create link (AWS fetches the template itself, so it must be reachable without a
-login: SITE_URL has to be a public URL for quick-create to work; downloading and uploading always works).
+Two versions exist: the learner's own (their ExternalId as the default, downloaded behind login) and a generic one
+with no learner data. CloudFormation's quick-create link accepts a templateURL only from S3, so the generic one is
+uploaded to CFN_TEMPLATE_BUCKET when that is set (`published_template_url`); without a bucket the connect page
+gives the download and the console's "Upload a template file" steps, and no quick-create link.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import threading
+import time
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -18,6 +23,7 @@ import yaml
 from django.conf import settings
 
 STACK_NAME = "handson-lab-access"
+logger = logging.getLogger(__name__)
 
 # Fallback read-only policy when the engine's `provisioning.iam.checks_policy_document()` is not available.
 _CHECKS_ACTIONS = [
@@ -194,3 +200,52 @@ def quick_create_url(*, template_url: str, external_id: str, region: str, allow_
         quote_via=quote,
     )
     return f"https://console.aws.amazon.com/cloudformation/home?region={quote(region)}#{fragment}"
+
+
+# --- the quick-create link: CloudFormation takes a templateURL only from S3 -------------------------------------
+
+TEMPLATE_PREFIX = "handson-lab-access/"
+_RETRY_AFTER = 300  # seconds before trying S3 again after a failed upload (the page must not wait on it each time)
+_published: dict[tuple[str, str], float] = {}  # (bucket, key) -> 0.0 when uploaded, else when it last failed
+_publish_lock = threading.Lock()
+
+
+def _s3_client():
+    import boto3
+    from botocore.config import Config
+
+    config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
+    return boto3.client("s3", region_name=settings.CFN_TEMPLATE_BUCKET_REGION, config=config)
+
+
+def published_template_url() -> str | None:
+    """The S3 URL of the shared template (no learner data: the ExternalId is a parameter), uploaded once per
+    content and bucket; None when no bucket is configured or the upload failed (the page then offers download and
+    upload steps instead of a link that cannot work). The key carries a hash of the content, so a changed template
+    (a new app principal, a new policy) is a new object and a cached old one is never served."""
+    bucket = settings.CFN_TEMPLATE_BUCKET
+    if not bucket:
+        return None
+    body = template_yaml(external_id=None).encode()
+    key = f"{TEMPLATE_PREFIX}{hashlib.sha256(body).hexdigest()[:16]}.yaml"
+    region = settings.CFN_TEMPLATE_BUCKET_REGION
+    url = f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
+    with _publish_lock:
+        state = _published.get((bucket, key))
+        if state == 0.0:
+            return url
+        if state is not None and time.monotonic() - state < _RETRY_AFTER:
+            return None
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            _s3_client().put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/yaml")
+        except (BotoCoreError, ClientError) as exc:
+            # The error's class only: its text can quote request details.
+            logger.warning(
+                "could not upload the CloudFormation template to s3://%s/%s: %s", bucket, key, type(exc).__name__
+            )
+            _published[(bucket, key)] = time.monotonic()
+            return None
+        _published[(bucket, key)] = 0.0
+    return url

@@ -7,6 +7,8 @@ JavaScript (forms post and redirect back to the step page).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -116,7 +118,16 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def _connect_context(request: HttpRequest, **forms) -> dict:
     connection = connection_get_or_create(user=request.user)
-    public_template_url = settings.SITE_URL.rstrip("/") + reverse("learning:cloudformation_public")
+    template_url = cloudformation.published_template_url()  # None without an S3 bucket: no quick-create link
+    quick_create = {}
+    if template_url:
+        for name, allow in (("quick_create_url", False), ("quick_create_provisioning_url", True)):
+            quick_create[name] = cloudformation.quick_create_url(
+                template_url=template_url,
+                external_id=connection.external_id,
+                region=connection.region,
+                allow_provisioning=allow,
+            )
     return {
         "connection": connection,
         "sandbox_form": forms.get("sandbox_form") or SandboxConnectForm(initial={"region": connection.region}),
@@ -126,16 +137,11 @@ def _connect_context(request: HttpRequest, **forms) -> dict:
         "open": forms.get("open", ""),
         "regions": sorted(set(COMMON_REGIONS) | set(available_regions())),
         "app_principal": settings.AWS_APP_PRINCIPAL_ARN,
-        "quick_create_url": cloudformation.quick_create_url(
-            template_url=public_template_url, external_id=connection.external_id, region=connection.region
-        ),
-        "quick_create_provisioning_url": cloudformation.quick_create_url(
-            template_url=public_template_url,
-            external_id=connection.external_id,
-            region=connection.region,
-            allow_provisioning=True,
-        ),
-        "public_template_url": public_template_url,
+        "roles_configured": settings.AWS_ROLE_CONNECTIONS_CONFIGURED,
+        "create_stack_url": "https://console.aws.amazon.com/cloudformation/home?region="
+        + quote(connection.region)
+        + "#/stacks/create",
+        **quick_create,
         "sandbox_enabled": settings.SANDBOX_ENABLED,
         "next": request.GET.get("next") or request.POST.get("next") or "",
     }
@@ -188,7 +194,16 @@ def _connect(request: HttpRequest, which: str) -> HttpResponse:
     """Validate and save one kind of connection; on failure the connect page again, its form carrying the reason."""
     form_class, save = _CONNECT_KINDS[which]
     form = form_class(request.POST)
-    if form.is_valid():
+    if which == "role" and not settings.AWS_ROLE_CONNECTIONS_CONFIGURED:
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Connecting through an IAM role is not set up on this site yet. "
+                "Use the sandbox or access keys, or ask the site's operator."
+            ),
+        )
+    elif form.is_valid():
         try:
             return _after_connect(request, save(request.user, form.cleaned_data))
         except ConnectionInvalid as error:
