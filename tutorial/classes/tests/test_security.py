@@ -102,5 +102,7 @@ def test_join_codes_do_not_follow_class_ids(instructor):
 
     a = classroom_create(instructor=instructor, name="a", tutorial="aws-hands-on", region="ap-northeast-1")
     b = classroom_create(instructor=instructor, name="b", tutorial="aws-hands-on", region="ap-northeast-1")
-    assert str(a.pk) not in a.join_code and a.join_code != b.join_code
+    # A random 10-character code may contain the id's digits by chance; what must not happen is codes that differ
+    # only where the ids do.
+    assert a.join_code != b.join_code
     assert sum(x == y for x, y in zip(a.join_code, b.join_code, strict=True)) < 5
