@@ -79,6 +79,10 @@ def test_step5_by_clicking_through_the_sandbox_console(
     _sign_up_connect_prepare(page, base, "console-learner")
 
     # ロードバランサーの作成: the step's link opens the sandbox console's load balancer list.
+    page.goto(base + STEP_PATH)
+    section = page.locator("#create-alb")
+    assert section.locator("[data-try-console]").count() >= 1
+    section.screenshot(path=str(shot.directory / "00-step-text-points-into-the-console.ja.laptop.png"))
     _open_from_step(page, base, "create-alb", "LoadBalancers")
     page.wait_for_url("**/ja/sandbox/console/load-balancers/")
     assert page.locator("h1").inner_text().startswith("ロードバランサー")
