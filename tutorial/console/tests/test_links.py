@@ -79,3 +79,10 @@ def test_a_link_with_its_own_text_keeps_the_text():
         "the <b>list</b></a>"
     )
     assert sandbox_console_html(source).endswith('data-sandbox-console="TargetGroups">the <b>list</b></a>')
+
+
+def test_the_connect_page_of_a_sandbox_learner_opens_the_console(student, client):
+    _connect(student, "sandbox")
+    client.force_login(student)
+    html = client.get("/ja/learn/connect/").content.decode()
+    assert '<a href="/ja/sandbox/console/" data-open-console>サンドボックスコンソールを開く</a>' in html

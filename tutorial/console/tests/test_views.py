@@ -222,6 +222,19 @@ def test_register_targets_through_the_pending_list(learner):
     assert [(t.id, t.port) for t in console.targets(tg.arn)] == [(second, 8000)]
 
 
+def test_a_sandbox_quota_is_aws_own_error_on_the_launch_page(learner):
+    console = _console(learner.account)
+    first = console.instances()[0]
+    for _ in range(9):  # the sandbox allows 10 instances per account
+        console.launch_more_like_this(first.id, subnet_id=first.subnet_id)
+
+    response = learner.post(_url("launch_more", instance_id=first.id), {"subnet": first.subnet_id})
+
+    assert response.status_code == 400
+    assert b'data-aws-error="InstanceLimitExceeded"' in response.content
+    assert len(console.instances()) == 10
+
+
 # --- security groups ------------------------------------------------------------------------------------------------
 
 
