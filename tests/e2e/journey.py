@@ -88,7 +88,22 @@ def run_learner_journey(
     if before_cleanup is not None:
         before_cleanup(page)
 
-    # Clean up: ends with nothing billable left.
+    # Clean up asks first: a dialog lists what will be deleted, what costs money marked; Cancel changes nothing.
     page.locator("form[action$='/recipes/teardown/'] button").click()
+    dialog = page.locator("#lc-cleanup-dialog")
+    dialog.wait_for()
+    assert "ロードバランサー" in dialog.locator(".lc-cleanup-list").inner_text()
+    page.screenshot(path=str(artifacts_dir / f"{prefix}-cleanup-dialog.ja.png"))
+    dialog.locator("[data-lc-dialog-close]").click()
+    assert not dialog.is_visible()
+    assert page.locator("#recipe-area-lab").get_attribute("data-recipe") == "solve"
+    # Delete: ends with nothing billable left, the steps labelled as deleted, and no section shown as complete.
+    page.locator("form[action$='/recipes/teardown/'] button").click()
+    dialog.locator("[data-lc-confirmed]").click()
     page.locator("#recipe-area-lab [data-billable='none']").wait_for(timeout=SLOW)
+    assert "削除しました" in page.locator("#recipe-area-lab .lc-job-steps").inner_text()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.lc-panel')].every((p) => p.dataset.state !== 'complete')",
+        timeout=SLOW,
+    )
     page.screenshot(path=str(artifacts_dir / f"{prefix}-step-after-cleanup.ja.png"), full_page=True)

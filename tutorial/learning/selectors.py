@@ -22,6 +22,7 @@ from .models import Connection, RecipeJob, Result, Run, SectionProgress
 logger = logging.getLogger(__name__)
 
 COMPLETE, FAILING, NOT_STARTED = "complete", "failing", "not_started"
+CLEANED = "cleaned"  # not checked since a clean-up (counts as not complete)
 BROKER_CHECK_CACHE_SECONDS = 10
 
 
@@ -164,6 +165,7 @@ class StepLearning:
     recipe_allowed: bool = False
     recipe_reason: str = ""
     checking_available: bool = True
+    cleaned_up: bool = False  # a clean-up finished after the latest results
     sections: tuple[str, ...] = ()
     lang: str = "ja"
 
@@ -177,9 +179,16 @@ class StepLearning:
 
     def section_state(self, slug: str) -> str:
         progress = self.progress.get(slug)
+        if self.cleaned_up:
+            return CLEANED if progress is not None else NOT_STARTED
         if progress is None:
             return NOT_STARTED
         return COMPLETE if progress.complete else FAILING
+
+    @cached_property
+    def cleanup(self) -> CleanupPreview:
+        """What "Clean up" would delete (the dialog that asks first)."""
+        return cleanup_preview(learning=self)
 
     @cached_property
     def diagram(self):
@@ -268,9 +277,63 @@ def step_learning(*, user, tutorial: str, step: str) -> StepLearning:
         learning.results = {r.check_id: result_view(r, lang) for r in Result.objects.filter(run=learning.last_done_run)}
     learning.progress = {p.section: p for p in SectionProgress.objects.filter(user=user, tutorial=tutorial, step=step)}
     learning.recipe_job = RecipeJob.objects.filter(user=user, tutorial=tutorial, step=step).first()
+    job = learning.recipe_job
+    if (
+        job is not None
+        and job.recipe == "teardown"
+        and job.state == RecipeJob.State.DONE
+        and (learning.last_done_run is None or job.finished_at > learning.last_done_run.finished_at)
+    ):
+        # Cleaned up since the latest results: they describe what is gone; nothing is checked until the next run.
+        learning.cleaned_up = True
+        learning.results = {}
     learning.recipe_allowed, learning.recipe_reason = recipe_permission(user=user, connection=learning.connection)
     learning.checking_available = checking_available()
     return learning
+
+
+@dataclass(frozen=True)
+class CleanupPreview:
+    deletes: list[str]  # the clean-up's steps, in order, in the page's language
+    billable: list[str]  # what the latest check saw that costs money while it exists
+
+
+def cleanup_preview(*, learning: StepLearning) -> CleanupPreview:
+    """What "Clean up" deletes, for the dialog that asks first: the clean-up's own steps, and what the latest
+    check saw that costs money (the step's `billable_from_run`, where the step says so)."""
+    from provisioning.recipes import recipe_steps
+    from provisioning.recipes.labels import step_label
+
+    billable: list[str] = []
+    try:
+        from provisioning.steps import get_step
+
+        billable_from_run = getattr(get_step(learning.tutorial, learning.step), "billable_from_run", None)
+    except LookupError:
+        billable_from_run = None
+    run = learning.last_done_run
+    if billable_from_run is not None and run is not None and not learning.cleaned_up:
+        statuses = {cid: r.status for cid, r in learning.results.items()}
+        billable = [
+            _billable_label(item, learning.lang) for item in billable_from_run(run.architecture or {}, statuses)
+        ]
+    try:
+        names = [name for name, _fn in recipe_steps(None, "teardown", None)]
+    except (TypeError, ValueError, AttributeError):
+        names = []
+    return CleanupPreview(deletes=[step_label(name, learning.lang) for name in names], billable=billable)
+
+
+def _billable_label(item: dict, lang: str) -> str:
+    kind = str(item.get("type", ""))
+    names = {
+        "load-balancer": {"ja": "ロードバランサー", "en": "Load balancer"},
+        "instance": {"ja": "EC2 インスタンス", "en": "EC2 instance"},
+        "elastic-ip": {"ja": "Elastic IP アドレス", "en": "Elastic IP address"},
+        "nat-gateway": {"ja": "NAT ゲートウェイ", "en": "NAT gateway"},
+    }.get(kind, {"ja": kind, "en": kind})
+    ident = item.get("name") or item.get("id") or ""
+    return f"{names['en' if lang == 'en' else 'ja']} {ident}".strip()
 
 
 def step_page_context(*, user, tutorial: str, step: str) -> dict[str, Any]:

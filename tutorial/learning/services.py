@@ -709,6 +709,14 @@ def recipe_execute(*, job_id: int) -> RecipeJob | None:
     job.error_code = "" if report.ok else "recipe_failed"
     job.error_message = "" if report.ok else (report.error or "")[:2000]
     job.save()
+    if job.recipe == "teardown" and report.ok:
+        # What was checked is gone: no section is complete any more until the next run says so.
+        SectionProgress.objects.filter(user_id=job.user_id, tutorial=job.tutorial, step=job.step).update(
+            complete=False,
+            completed_at=None,
+            change_ja="後片付けのあと、まだ確認していません。",
+            change_en="Not checked since the clean-up.",
+        )
     # The account has changed: check it again by itself, so the panels show what the recipe did.
     with contextlib.suppress(CheckingUnavailable, NotConnected, LookupError):
         run_start(user=job.user, tutorial=job.tutorial, step=job.step, section=job.section, trigger="auto")

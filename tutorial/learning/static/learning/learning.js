@@ -34,6 +34,27 @@
     summary.focus({ preventScroll: false });
   });
 
+  // "Clean up" asks first: its button opens the dialog listing what will be deleted; "Delete" there submits the
+  // form (htmx posts it). Without JavaScript the button submits directly.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-lc-confirm]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-lc-confirm"));
+      if (dialog && typeof dialog.showModal === "function") {
+        event.preventDefault();
+        dialog.showModal();
+        var cancel = dialog.querySelector("[data-lc-dialog-close]");
+        if (cancel) cancel.focus(); // the safe choice has the focus
+      }
+      return;
+    }
+    var closer = event.target.closest("[data-lc-dialog-close], [data-lc-confirmed]");
+    if (closer) {
+      var open = closer.closest("dialog");
+      if (open) open.close();
+    }
+  });
+
   var watch = document.getElementById("lc-watch");
   var since = watch ? parseInt(watch.getAttribute("data-since"), 10) || 0 : 0;
 
