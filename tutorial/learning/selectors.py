@@ -299,29 +299,26 @@ class CleanupPreview:
 
 
 def cleanup_preview(*, learning: StepLearning) -> CleanupPreview:
-    """What "Clean up" deletes, for the dialog that asks first: the clean-up's own steps, and what the latest
-    check saw that costs money (the step's `billable_from_run`, where the step says so)."""
+    """What "Clean up" deletes, for the dialog that asks first: the clean-up's own steps (the step spec's teardown,
+    by their labels), and what the latest check saw that costs money (the spec's `billable_from_run`)."""
     from provisioning.recipes import recipe_steps
     from provisioning.recipes.labels import step_label
+    from provisioning.steps import get_step
 
-    billable: list[str] = []
     try:
-        from provisioning.steps import get_step
-
-        billable_from_run = getattr(get_step(learning.tutorial, learning.step), "billable_from_run", None)
+        spec = get_step(learning.tutorial, learning.step)
     except LookupError:
-        billable_from_run = None
+        return CleanupPreview(deletes=[], billable=[])
+    billable: list[str] = []
     run = learning.last_done_run
-    if billable_from_run is not None and run is not None and not learning.cleaned_up:
+    if run is not None and not learning.cleaned_up:
         statuses = {cid: r.status for cid, r in learning.results.items()}
         billable = [
-            _billable_label(item, learning.lang) for item in billable_from_run(run.architecture or {}, statuses)
+            _billable_label(item, learning.lang) for item in spec.billable_from_run(run.architecture or {}, statuses)
         ]
-    try:
-        names = [name for name, _fn in recipe_steps(None, "teardown", None)]
-    except (TypeError, ValueError, AttributeError):
-        names = []
-    return CleanupPreview(deletes=[step_label(name, learning.lang) for name in names], billable=billable)
+    names = [name for name, _fn in recipe_steps(spec, None, "teardown", None)]
+    deletes = [step_label(name, learning.lang, tutorial=learning.tutorial, step=learning.step) for name in names]
+    return CleanupPreview(deletes=deletes, billable=billable)
 
 
 def _billable_label(item: dict, lang: str) -> str:
