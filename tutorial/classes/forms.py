@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .catalog import tutorial_choices
-from .models import Classroom
+from .models import DISPLAY_NAME_MAX, STUDENT_NUMBER_MAX, Classroom
 
 # ASCII only, matched whole: `\d` would accept full-width digits (ap-northeast-１) and `$` a trailing newline.
 REGION_RE = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}", re.ASCII)
@@ -58,5 +58,38 @@ class ClassroomForm(forms.ModelForm):
         return ends_at
 
 
+class LearnerNameFields(forms.Form):
+    """How the learner appears to instructors (used on the sign-up and join forms)."""
+
+    display_name = forms.CharField(
+        label=_("Name shown to your instructor"),
+        max_length=DISPLAY_NAME_MAX,
+        required=False,
+        help_text=_("For example your full name. Other learners do not see it."),
+    )
+    student_number = forms.CharField(
+        label=_("Student number (optional)"), max_length=STUDENT_NUMBER_MAX, required=False
+    )
+
+    def clean_display_name(self) -> str:
+        return " ".join(self.cleaned_data.get("display_name", "").split())
+
+    def clean_student_number(self) -> str:
+        value = self.cleaned_data.get("student_number", "").strip()
+        if any(not ch.isprintable() for ch in value):
+            raise forms.ValidationError(_("Use letters, digits and punctuation only."))
+        return value
+
+
 class JoinForm(forms.Form):
     code = forms.CharField(label=_("Join code"), max_length=16)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note to the student"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the student's step page. Leave empty to remove the note."),
+    )

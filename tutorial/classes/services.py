@@ -10,7 +10,18 @@ from django.utils import timezone
 
 from tutorial.learning.models import Run
 
-from .models import ClassCheck, Classroom, Enrollment, join_code_generate
+from .models import (
+    DISPLAY_NAME_MAX,
+    STUDENT_NUMBER_MAX,
+    ClassAction,
+    ClassCheck,
+    Classroom,
+    Enrollment,
+    LearnerProfile,
+    StuckDismissal,
+    StudentNote,
+    join_code_generate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +74,7 @@ def classroom_update(*, classroom: Classroom, **fields) -> Classroom:
 
 
 def enrollment_join_refusal(*, classroom: Classroom, user) -> str | None:
-    """Why `user` may not join (JoinRefused's reason: instructor, removed, closed), or None. Changes nothing:
+    """Why `user` may not join (JoinRefused's reason: instructor, removed, closed, joins_closed), or None. Changes nothing:
     the confirmation page asks it before the learner presses "Join"."""
     if classroom.instructor_id == user.id:
         return "instructor"
@@ -72,6 +83,8 @@ def enrollment_join_refusal(*, classroom: Classroom, user) -> str | None:
         return "removed" if existing.removed_at is not None else None
     if classroom.is_closed or classroom.has_ended():
         return "closed"
+    if classroom.joins_closed_at is not None:
+        return "joins_closed"
     return None
 
 
@@ -90,11 +103,14 @@ def enrollment_join(*, classroom: Classroom, user) -> tuple[Enrollment, bool]:
         return Enrollment.objects.get(classroom=classroom, user=user), False
 
 
-def enrollment_remove(*, classroom: Classroom, user_id: int) -> bool:
+def enrollment_remove(*, classroom: Classroom, user_id: int, actor=None) -> bool:
     """Take a student off the roster (kept as removed, so the join link does not re-admit them)."""
-    return bool(
+    removed = bool(
         Enrollment.objects.active().filter(classroom=classroom, user_id=user_id).update(removed_at=timezone.now())
     )
+    if removed and actor is not None:
+        _audit(classroom=classroom, actor=actor, kind=ClassAction.Kind.REMOVE, student_id=user_id)
+    return removed
 
 
 def classroom_close_ended(*, now: datetime | None = None) -> int:
@@ -188,3 +204,124 @@ def class_check_start(*, classroom: Classroom, step: str, started_by) -> ClassCh
             class_check.enqueue_error = "queue_unavailable"
             class_check.save(update_fields=["enqueue_error"])
     return class_check
+
+
+# --- learners' names --------------------------------------------------------------------------------------------
+
+
+def learner_profile_set(*, user, display_name: str = "", student_number: str = "") -> LearnerProfile:
+    """Set how the learner appears to instructors (whitespace trimmed, lengths capped like the forms)."""
+    profile, _created = LearnerProfile.objects.get_or_create(user=user)
+    profile.display_name = " ".join((display_name or "").split())[:DISPLAY_NAME_MAX]
+    profile.student_number = (student_number or "").strip()[:STUDENT_NUMBER_MAX]
+    profile.save()
+    return profile
+
+
+# --- joining: code rotation, closing to joins -------------------------------------------------------------------
+
+
+def _audit(*, classroom: Classroom, actor, kind: str, student_id: int | None = None, section: str = "", detail=""):
+    return ClassAction.objects.create(
+        classroom=classroom, actor=actor, student_id=student_id, kind=kind, section=section, detail=str(detail)[:200]
+    )
+
+
+def classroom_rotate_join_code(*, classroom: Classroom, actor) -> Classroom:
+    """A new join code (and so link and QR code): the old one stops working at once."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                classroom.join_code = join_code_generate()
+                classroom.save(update_fields=["join_code"])
+                _audit(classroom=classroom, actor=actor, kind=ClassAction.Kind.ROTATE_CODE)
+                return classroom
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw a unique join code")
+
+
+def classroom_set_joins_open(*, classroom: Classroom, actor, open_: bool) -> Classroom:
+    """Close the class to new learners (those enrolled keep working), or open it again."""
+    classroom.joins_closed_at = None if open_ else timezone.now()
+    classroom.save(update_fields=["joins_closed_at"])
+    kind = ClassAction.Kind.OPEN_JOINS if open_ else ClassAction.Kind.CLOSE_JOINS
+    _audit(classroom=classroom, actor=actor, kind=kind)
+    return classroom
+
+
+# --- acting on one student ----------------------------------------------------------------------------------------
+
+
+class ActionRefused(Exception):
+    """The action cannot be done for this student now. `reason` is a short code the view words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def student_recheck(*, classroom: Classroom, actor, user, step: str) -> ClassAction:
+    """Check one student now (their own run, as if they pressed Check; a queued one is reused)."""
+    from tutorial.learning import services as learning
+
+    try:
+        run = learning.run_start(user=user, tutorial=classroom.tutorial, step=step, trigger="instructor")
+    except learning.NotConnected:
+        raise ActionRefused("not_connected") from None
+    except learning.CheckingUnavailable:
+        raise ActionRefused("queue_unavailable") from None
+    return _audit(classroom=classroom, actor=actor, kind=ClassAction.Kind.RECHECK, student_id=user.pk, detail=run.pk)
+
+
+def student_recipe(*, classroom: Classroom, actor, user, step: str, recipe: str, section: str = "") -> ClassAction:
+    """Run a section's "do it for me" (solve) or "clean up" (teardown) for a student, under the same rules as the
+    student's own button (sandbox always; real AWS only when the class allows it and the role has the policy)."""
+    from tutorial.learning import services as learning
+
+    if recipe not in ("solve", "teardown"):
+        raise ActionRefused("unknown_recipe")
+    try:
+        job = learning.recipe_start(
+            user=user,
+            tutorial=classroom.tutorial,
+            step=step,
+            recipe=recipe,
+            section=section if recipe == "solve" else "",
+        )
+    except learning.NotConnected:
+        raise ActionRefused("not_connected") from None
+    except learning.ProvisioningNotAllowed as exc:
+        raise ActionRefused(exc.reason) from None
+    except learning.CheckingUnavailable:
+        raise ActionRefused("queue_unavailable") from None
+    except LookupError:
+        raise ActionRefused("unknown_section") from None
+    kind = ClassAction.Kind.SOLVE if recipe == "solve" else ClassAction.Kind.TEARDOWN
+    return _audit(classroom=classroom, actor=actor, kind=kind, student_id=user.pk, section=section, detail=job.pk)
+
+
+NOTE_MAX = 2000
+
+
+def student_note_set(*, classroom: Classroom, actor, user, text: str) -> StudentNote | None:
+    """Leave (or replace) the note the student sees on their step page; empty text removes it."""
+    text = (text or "").strip()[:NOTE_MAX]
+    if not text:
+        StudentNote.objects.filter(classroom=classroom, user=user).delete()
+        _audit(classroom=classroom, actor=actor, kind=ClassAction.Kind.NOTE, student_id=user.pk, detail="removed")
+        return None
+    note, _created = StudentNote.objects.update_or_create(
+        classroom=classroom, user=user, defaults={"text": text, "author": actor}
+    )
+    _audit(classroom=classroom, actor=actor, kind=ClassAction.Kind.NOTE, student_id=user.pk)
+    return note
+
+
+def stuck_dismiss(*, classroom: Classroom, actor, user, section_key: str) -> StuckDismissal:
+    """Dismiss a student's stuck flag on a section (`step:section`): only newer evidence flags it again."""
+    dismissal, _created = StuckDismissal.objects.update_or_create(
+        classroom=classroom, user=user, section=section_key[:64], defaults={"at": timezone.now()}
+    )
+    _audit(classroom=classroom, actor=actor, kind=ClassAction.Kind.DISMISS, student_id=user.pk, section=section_key)
+    return dismissal

@@ -23,12 +23,41 @@ COMMON_REGIONS = (
 )
 
 
+def _learner_name_fields() -> dict:
+    """The classes app's name fields (display name, student number), shown to instructors."""
+    from tutorial.classes.forms import LearnerNameFields
+
+    return dict(LearnerNameFields.base_fields)
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(label=_("Email"), required=True, help_text=_("Used only to reset your password."))
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from tutorial.classes.forms import LearnerNameFields
+
+        for name, field in _learner_name_fields().items():
+            self.fields[name] = field.__deepcopy__({})
+            cleaner = getattr(LearnerNameFields, f"clean_{name}", None)
+            if cleaner is not None:
+                setattr(self, f"clean_{name}", cleaner.__get__(self))
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=commit)
+        if commit:
+            from tutorial.classes.services import learner_profile_set
+
+            learner_profile_set(
+                user=user,
+                display_name=self.cleaned_data.get("display_name", ""),
+                student_number=self.cleaned_data.get("student_number", ""),
+            )
+        return user
 
 
 class _RegionMixin(forms.Form):

@@ -18,12 +18,27 @@ def class_banners(context) -> dict:
     return {"banners": banners, "request": request}
 
 
+@register.inclusion_tag("classes/_student_notes.html", takes_context=True)
+def class_notes(context, tutorial: str) -> dict:
+    """Notes the learner's instructors left them (the step page shows them above the step)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"notes": selectors.learner_notes(user=user, tutorial=tutorial) if user is not None else []}
+
+
+@register.filter
+def learner_name(user) -> str:
+    """How a learner appears to instructors: display name, else full name, else username."""
+    return selectors.display_name(user)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters changed (empty value: removed), for sort/filter links."""
     request = context["request"]
     params = request.GET.copy()
-    params.pop("v", None)  # the poll's fingerprint: a link carrying it would get "204 unchanged"
+    for key in ("v", "since", "o", "m"):  # the poll's own: a link carrying them would get "204 unchanged"
+        params.pop(key, None)
     for key, value in changes.items():
         if value in ("", None):
             params.pop(key, None)

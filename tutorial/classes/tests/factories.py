@@ -53,9 +53,18 @@ def statuses(passing: int = 0, fail: str | None = None) -> dict[str, str]:
 ALL_PASS = {cid: "pass" for cid in STEP5_CHECK_IDS}
 
 
-def make_run(user, results: dict[str, str], *, at: datetime | None = None, state: str = "done", trigger="learner"):
+def make_run(
+    user,
+    results: dict[str, str],
+    *,
+    at: datetime | None = None,
+    state: str = "done",
+    trigger="learner",
+    section: str = "",
+):
+    """A run of Step 5 with these results; `section` is the checkpoint the learner pressed ("" for none)."""
     at = at or timezone.now()
-    run = Run.objects.create(user=user, tutorial=TUTORIAL, step=STEP, state=state, trigger=trigger)
+    run = Run.objects.create(user=user, tutorial=TUTORIAL, step=STEP, state=state, trigger=trigger, section=section)
     Run.objects.filter(pk=run.pk).update(created_at=at, finished_at=at if state in ("done", "error") else None)
     Result.objects.bulk_create(
         [

@@ -28,6 +28,17 @@ def class_urls(classroom, enrolled):
         ("get", reverse("classes:export", args=[pk])),
         ("get", reverse("classes:edit", args=[pk])),
         ("post", reverse("classes:edit", args=[pk])),
+        ("get", reverse("classes:big", args=[pk])),
+        ("get", reverse("classes:show", args=[pk])),
+        ("get", reverse("classes:grades", args=[pk, "moodle"])),
+        ("get", reverse("classes:grades", args=[pk, "canvas"])),
+        ("post", reverse("classes:rotate_code", args=[pk])),
+        ("post", reverse("classes:joins", args=[pk])),
+        ("post", reverse("classes:student_recheck", args=[pk, enrolled.pk])),
+        ("post", reverse("classes:student_recipe", args=[pk, enrolled.pk, "solve"])),
+        ("post", reverse("classes:student_recipe", args=[pk, enrolled.pk, "teardown"])),
+        ("post", reverse("classes:student_note", args=[pk, enrolled.pk])),
+        ("post", reverse("classes:dismiss", args=[pk, enrolled.pk])),
     ]
 
 
@@ -55,9 +66,12 @@ def test_anonymous_is_sent_to_login_everywhere(client, class_urls):
 
 
 def test_nothing_changed_after_the_outsiders(client, other_instructor, student, classroom, enrolled, class_urls):
-    from tutorial.learning.models import Run
+    from tutorial.learning.models import RecipeJob, Run
+
+    from ..models import ClassAction, StudentNote
 
     runs_before = Run.objects.count()
+    code_before = classroom.join_code
     for who in (other_instructor, enrolled):
         client.force_login(who)
         for method, url in class_urls:
@@ -66,6 +80,8 @@ def test_nothing_changed_after_the_outsiders(client, other_instructor, student, 
     assert classroom.enrollments.active().count() == 1
     assert Run.objects.count() == runs_before
     assert ClassCheck.objects.count() == 1
+    assert classroom.join_code == code_before and classroom.joins_closed_at is None
+    assert not RecipeJob.objects.exists() and not StudentNote.objects.exists() and not ClassAction.objects.exists()
 
 
 def test_the_owner_gets_200_everywhere_it_reads(instructor_client, class_urls):
