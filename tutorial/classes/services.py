@@ -74,8 +74,8 @@ def classroom_update(*, classroom: Classroom, **fields) -> Classroom:
 
 
 def enrollment_join_refusal(*, classroom: Classroom, user) -> str | None:
-    """Why `user` may not join (JoinRefused's reason: instructor, removed, closed, joins_closed), or None. Changes nothing:
-    the confirmation page asks it before the learner presses "Join"."""
+    """Why `user` may not join (JoinRefused's reason: instructor, removed, closed, joins_closed), or None.
+    Changes nothing: the confirmation page asks it before the learner presses "Join"."""
     if classroom.instructor_id == user.id:
         return "instructor"
     existing = Enrollment.objects.filter(classroom=classroom, user=user).first()
