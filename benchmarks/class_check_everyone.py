@@ -34,6 +34,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,6 +85,11 @@ def main() -> int:
         "the sandbox's one-off cost of a never-touched account (moto builds its EC2 backend, ~1,300 default AMIs) "
         "is not in the figure",
     )
+    parser.add_argument(
+        "--no-persist",
+        action="store_true",
+        help="run the sandbox without saving learners' state (as deployed it saves, into a temporary dir here)",
+    )
     parser.add_argument("--timeout", type=int, default=900, help="give up waiting for the runs after this (s)")
     args = parser.parse_args()
 
@@ -105,7 +111,9 @@ def main() -> int:
 
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}  broker: {broker.split('@')[-1]}")
     call_command("migrate", verbosity=0)
-    server = SandboxServer("127.0.0.1", 0, 0).start()
+    state_dir = None if args.no_persist else tempfile.mkdtemp(prefix="bench-sandbox-state-")
+    print(f"sandbox state: {state_dir or 'not saved'}")
+    server = SandboxServer("127.0.0.1", 0, 0, state_dir=state_dir, save_interval=5).start()
     settings.SANDBOX_URL, settings.SANDBOX_DATAPLANE_URL = server.url, server.dataplane_url
     workers: list[subprocess.Popen] = []
     try:
