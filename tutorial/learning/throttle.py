@@ -33,7 +33,9 @@ def _user(group, request) -> str:
 
 # door -> [(key, rate)]: limits that all apply. Rates as django-ratelimit reads them ("count/period").
 RATES: dict[str, list[tuple]] = {
-    "login": [("ip", "60/m"), (_lower_post("username"), "10/m")],
+    # django-ratelimit counts in fixed windows: across a window's edge up to twice a per-minute limit gets through,
+    # so an account also has an hourly budget that bounds guessing whatever the timing.
+    "login": [("ip", "60/m"), (_lower_post("username"), "10/m"), (_lower_post("username"), "30/h")],
     "signup": [("ip", "20/m"), ("ip", "100/h")],
     "password-reset": [("ip", "10/m"), (_lower_post("email"), "3/h")],
     "join": [("ip", "60/m"), (_user, "10/m")],

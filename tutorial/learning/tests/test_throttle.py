@@ -18,10 +18,15 @@ def _one_counting_window(monkeypatch):
     import time
     import types
 
+    import django.core.cache.backends.base
+    import django.core.cache.backends.locmem
     import django_ratelimit.core
 
     now = time.time()
-    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
+    frozen = types.SimpleNamespace(time=lambda: now)
+    # The counters' expiry too (the cache's own clock), or a slow machine would see them expire mid-test.
+    for module in (django_ratelimit.core, django.core.cache.backends.base, django.core.cache.backends.locmem):
+        monkeypatch.setattr(module, "time", frozen)
 
 
 def _login(client, username, password, **extra):
@@ -45,6 +50,25 @@ def test_the_account_limit_holds_from_another_address_and_another_spelling(stude
         _login(Client(REMOTE_ADDR=f"10.0.0.{i + 1}"), "student", "wrong")
     response = _login(Client(REMOTE_ADDR="10.0.1.1"), " STUDENT ", password)
     assert response.status_code == 429
+
+
+def test_an_account_has_an_hourly_budget_across_minute_windows(student, password, monkeypatch):
+    """Fixed windows let 10 through per minute window; 30 an hour bound the guessing whatever the timing."""
+    import types
+
+    import django.core.cache.backends.base
+    import django.core.cache.backends.locmem
+    import django_ratelimit.core
+
+    start = django_ratelimit.core.time.time()
+    codes = []
+    for minute in range(4):
+        clock = types.SimpleNamespace(time=lambda m=minute: start + 61 * m)
+        for module in (django_ratelimit.core, django.core.cache.backends.base, django.core.cache.backends.locmem):
+            monkeypatch.setattr(module, "time", clock)
+        codes += [_login(Client(), "student", "wrong").status_code for _ in range(10)]
+    assert codes[:30] == [200] * 30 and set(codes[30:]) == {429}
+    assert _login(Client(), "student", password).status_code == 429
 
 
 def test_another_account_from_the_same_address_still_logs_in(student, other_student, password):
