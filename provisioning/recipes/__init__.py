@@ -25,13 +25,24 @@ def recipe_steps(step_spec: Any, ctx: Any, recipe: str, section: str | None) -> 
     if recipe == "teardown":
         return list(recipes.teardown)
     if recipe == "solve":
+        # "Do it for me" works from any state: a section's solve first builds what it stands on (the prerequisites,
+        # then every earlier section), so it never leaves half a setup behind. A step shared by two lists runs once.
+        order = [slug for slug in step_spec.sections if slug in recipes.solve]
+        order += [slug for slug in recipes.solve if slug not in order]
         if section is not None:
             if section not in recipes.solve:
                 raise ValueError(f"unknown section: {section} (one of {', '.join(recipes.solve)})")
-            return list(recipes.solve[section])
+            order = order[: order.index(section) + 1]
         steps: list[tuple[str, Callable]] = []
-        for slug in step_spec.sections:
-            steps.extend((f"{slug}/{name}", fn) for name, fn in recipes.solve.get(slug, []))
+        seen: set[Callable] = set()
+        for name, fn in recipes.prerequisites(ctx):
+            steps.append((name, fn))
+            seen.add(fn)
+        for slug in order:
+            for name, fn in recipes.solve[slug]:
+                if fn not in seen:
+                    steps.append((f"{slug}/{name}", fn))
+                    seen.add(fn)
         return steps
     raise ValueError(f"unknown recipe: {recipe} (one of {', '.join(RECIPES)})")
 

@@ -157,7 +157,7 @@ def connect(request: HttpRequest) -> HttpResponse:
 def _after_connect(request: HttpRequest, connection) -> HttpResponse:
     messages.success(
         request,
-        _("Connected. The app reached AWS account %(account)s in %(region)s.")
+        _("Connected to AWS account %(account)s (%(region)s).")
         % {"account": connection.account_id, "region": connection.region},
     )
     next_url = request.POST.get("next", "")
@@ -448,7 +448,7 @@ def _recipe_error_text(code: str) -> str:
             "Your role lacks the opt-in “do it for me” policy: update the stack with AllowProvisioning=true "
             "and connect again."
         ),
-        "unavailable": _("The worker is unavailable right now. Try again in a minute."),
+        "unavailable": _("This cannot start right now. Your work is safe; try again in a minute."),
     }.get(code, code)
 
 

@@ -38,12 +38,12 @@ STEP_LABELS: dict[str, dict[str, str]] = {
     # teardown
     "listeners": {"ja": "リスナー", "en": "Listeners"},
     "instance_rules_referencing_alb_group": {
-        "ja": "ロードバランサーのグループを参照する EC2 のルール",
-        "en": "EC2 rules referring to the load balancer's group",
+        "ja": "EC2 側の、ロードバランサーからの通信を許可するルール",
+        "en": "EC2 rules letting the load balancer in",
     },
     "instances": {"ja": "EC2 インスタンス", "en": "EC2 instances"},
     "sandbox_internet_gateway": {
-        "ja": "レシピが作ったインターネットゲートウェイ",
-        "en": "Internet gateway made by a recipe",
+        "ja": "「準備」で追加したインターネットゲートウェイ",
+        "en": "Internet gateway that Prepare added",
     },
 }

@@ -164,7 +164,11 @@ def ensure_instance_sg(ctx: RecipeContext) -> StepOutcome:
 
 
 def ensure_instance_sg_open(ctx: RecipeContext) -> StepOutcome:
+    """The starting state's open ports, unless the group is already restricted to another group (the tutorial's
+    last section done): "do it for me" runs the prerequisites first and must not open the instance again."""
     group_id = _group_id(ctx, "ec2_sg_id", ctx.params.ec2_sg_name)
+    if any(key[3] == "sg" for key in _current_keys(ctx, group_id)):
+        return StepOutcome(SKIPPED, f"{group_id}: already restricted to a security group")
     wanted = {("tcp", port, port, "cidr", ANYWHERE_V4) for port in PREREQ_OPEN_PORTS}
     return _ensure_ingress(ctx, group_id, wanted, unwanted=set())
 

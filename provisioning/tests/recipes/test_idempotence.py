@@ -93,12 +93,48 @@ def test_interrupted_solve_completes_when_run_again(sandbox_spec):
     }
 
 
-def test_solve_one_section_runs_only_that_sections_steps(sandbox_spec):
+def test_solving_one_section_on_a_prepared_account_skips_what_is_there_and_builds_that_section(sandbox_spec):
     assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
     report = run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="create-alb")
     assert report.ok
     assert report.section == "create-alb"
-    assert [s["name"] for s in report.steps][0] == "alb_security_group"
+    done = [s["name"] for s in report.steps if s["status"] == "done"]
+    assert done and all(name.startswith("create-alb/") for name in done)
+
+
+def _statuses(spec) -> dict[str, str]:
+    from provisioning.verify import verify_step
+
+    return {r.id: r.status for r in verify_step(spec, tutorial="aws-hands-on", step="load-balancer").results}
+
+
+def test_do_it_for_me_on_the_first_section_of_a_fresh_account_builds_the_whole_starting_state(sandbox_spec):
+    report = run_recipe(
+        sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="before-you-start"
+    )
+    assert report.ok, report.error
+    names = [s["name"] for s in report.steps]
+    assert "internet_gateway" in names and "instance_security_group_rules" in names
+    assert _statuses(sandbox_spec)["prereq.instance_running"] == "pass"
+
+
+@pytest.mark.parametrize("after_clean_up", [False, True])
+def test_do_it_for_me_on_a_later_section_builds_what_it_stands_on_first(sandbox_spec, after_clean_up):
+    if after_clean_up:
+        assert run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer").ok
+        assert run_recipe(sandbox_spec, "teardown", tutorial="aws-hands-on", step="load-balancer").ok
+    report = run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer", section="target-group")
+    assert report.ok, report.error
+    statuses = _statuses(sandbox_spec)
+    assert statuses["tg.target_healthy"] == "pass" and statuses["alb.exists"] == "pass"
+    assert statuses["ec2sg.app_port_from_alb_only"] != "pass"  # later sections are left to the learner
+
+
+def test_each_step_is_listed_once_even_when_two_sections_share_it(sandbox_spec):
+    report = run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer")
+    assert report.ok, report.error
+    bare = [s["name"].rsplit("/", 1)[-1] for s in report.steps]
+    assert len(bare) == len(set(bare)), bare
 
 
 def test_unknown_recipe_or_section_is_a_value_error(sandbox_spec):

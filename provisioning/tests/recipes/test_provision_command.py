@@ -22,7 +22,18 @@ def test_teardown_with_nothing_to_remove_is_ok(sandbox_server, sandbox_account, 
     assert "still billable" not in capsys.readouterr().out
 
 
-def test_failed_step_exits_one(sandbox_server, sandbox_account):
+def test_failed_step_exits_one(sandbox_server, sandbox_account, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from provisioning.steps.load_balancer import recipes
+
+    def refuse(ctx):
+        raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}, "CreateLoadBalancer")
+
+    steps = recipes.SOLVE_STEPS["create-alb"]  # the spec holds this very list: monkeypatch puts it back
+    monkeypatch.setitem(
+        recipes.SOLVE_STEPS, "create-alb", [(n, refuse if n == "load_balancer" else f) for n, f in steps]
+    )
     with pytest.raises(SystemExit) as exc:
         call_command(
             "provision",
@@ -34,7 +45,7 @@ def test_failed_step_exits_one(sandbox_server, sandbox_account):
             "--sandbox",
             sandbox_account,
         )
-    assert exc.value.code == 1  # no instance yet: registering the target fails
+    assert exc.value.code == 1  # AWS refused creating the load balancer
 
 
 @pytest.mark.parametrize(

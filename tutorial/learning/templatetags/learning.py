@@ -137,3 +137,19 @@ def check_title(check_id: Any, tutorial: str) -> str:
 
     lang = "en" if (get_language() or "").startswith("en") else "ja"
     return (_check_titles(tutorial).get(str(check_id)) or {}).get(lang) or str(check_id)
+
+
+@register.filter
+def failed_step(steps: Any):
+    """The step a recipe stopped at (the last one marked failed), or None."""
+    for entry in reversed(list(steps or [])):
+        if isinstance(entry, dict) and entry.get("status") == "failed":
+            return entry
+    return None
+
+
+@register.filter
+def recipe_error_text(code: Any) -> str:
+    from tutorial.learning.views import _recipe_error_text
+
+    return _recipe_error_text(str(code or ""))

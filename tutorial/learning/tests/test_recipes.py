@@ -171,3 +171,27 @@ def test_recipe_progress_names_steps_by_label_in_the_readers_language(client, co
     assert "listener(s)" not in ja and "create-alb/target_group —" not in ja
     en = client.get(url.replace("/ja/", "/en/", 1), **HTMX).content.decode()
     assert "Target group —" in en and "1 listener(s)" in en
+
+
+def test_a_stopped_recipe_says_where_and_what_to_do_in_the_readers_language(client, connected_student):
+    job = RecipeJob.objects.create(
+        user=connected_student,
+        tutorial=TUTORIAL,
+        step=STEP,
+        recipe="solve",
+        section="target-group",
+        state=RecipeJob.State.ERROR,
+        progress=100,
+        error_code="recipe_failed",
+        error_message="target-group/target_healthy: waiting failed: ",
+        steps=[{"name": "target-group/target_healthy", "status": "failed", "detail": "waiting failed"}],
+    )
+    client.force_login(connected_student)
+    html = client.get(reverse("learning:recipe_job", args=[job.pk]), **HTMX).content.decode()
+    banner = html[html.index('<div class="lc-banner lc-banner-error" role="alert">') :]
+    visible = banner.split("<details")[0]
+    assert "「ターゲットの正常 (healthy) 確認」で止まりました。" in visible and "もう一度" in visible
+    assert "waiting failed" not in visible and "waiting failed" in banner  # the raw text only behind the toggle
+    assert "lc-progress-error" in html  # the bar is red, not a full blue bar
+    en = client.get("/en" + reverse("learning:recipe_job", args=[job.pk])[3:], **HTMX).content.decode()
+    assert "It stopped at “Target healthy”." in en
