@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from tutorial.classes.models import Classroom
 from tutorial.learning import crypto
@@ -18,6 +19,14 @@ from tutorial.learning.models import Connection, Result, Run, SectionProgress
 from .factories import ALL_PASS, make_learners, make_run, statuses
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_active_language():
+    """An /en/ request leaves English active in this thread (LocaleMiddleware); the next test must not inherit it."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def _csv(classroom_id: int) -> str:
