@@ -74,7 +74,7 @@ def _ensure_postgres_database(url: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="worker processes (default: cores)")
     parser.add_argument("--pool", default="threads", help="each worker's pool: threads (default), prefork, solo")
     parser.add_argument("--concurrency", type=int, default=8, help="each worker's concurrency (default 8)")
     parser.add_argument("--prepared", type=int, default=20, help="learners whose sandbox gets resources built")
@@ -126,6 +126,7 @@ def main() -> int:
         _database_connections()
         _render_dashboard(classroom, instructor)
         _unchanged_poll(classroom, instructor)
+        _changed_rows_poll(classroom, instructor)
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -384,6 +385,33 @@ def _unchanged_poll(classroom, instructor) -> None:
         status = client.get(poll).status_code
         times.append(time.perf_counter() - started)
     print(f"UNCHANGED POLL: answered {status} in {statistics.median(times) * 1000:.1f} ms (median of 5)")
+
+
+def _changed_rows_poll(classroom, instructor) -> None:
+    """A poll after one learner's run finished: only that row (and the summary) is sent, not the whole grid."""
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tutorial.learning.models import Run
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_HX_REQUEST="true")
+    client.force_login(instructor)
+    html = client.get(reverse("classes:grid", args=[classroom.pk])).content.decode()
+    poll = re.search(r'id="grid-poller"[^>]*hx-get="([^"]+)"', html, re.S).group(1).replace("&amp;", "&")
+    run = Run.objects.filter(user__enrollments__classroom=classroom).order_by("-id").first()
+    Run.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    started = time.perf_counter()
+    response = client.get(poll)
+    elapsed = time.perf_counter() - started
+    rows = response.content.decode().count('data-student="bench-')
+    whole = " (the whole grid: the minute turned)" if response.get("HX-Retarget") else ""
+    print(
+        f"CHANGED-ROWS POLL: {rows} row(s) sent{whole}, {len(response.content) // 1024} KiB "
+        f"in {elapsed * 1000:.0f} ms (the full grid is {len(html) // 1024} KiB)"
+    )
 
 
 if __name__ == "__main__":

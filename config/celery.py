@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -31,6 +31,19 @@ if _broker_url().startswith("filesystem"):
     app.conf.broker_transport = "config.broker:Transport"
 
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _database_connections_as_in_a_request(**_kwargs) -> None:
+    """What Django does around a request: close a connection that errored or outlived CONN_MAX_AGE, keep the rest.
+
+    Celery's own fix-up closes every connection around every task (a new PostgreSQL connection per run) unless
+    CELERY_DB_REUSE_MAX is set; with it set, this keeps a broken connection from being reused.
+    """
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @app.task(name="worker.ping", ignore_result=False)
