@@ -282,6 +282,7 @@ SANDBOX_PREVIOUS_SECRETS = env_str("SANDBOX_PREVIOUS_SECRETS", "")  # comma-sepa
 # --- classes: when the dashboard flags a learner as stuck (see tutorial/classes/selectors.py) ---------------------
 CLASSES_STUCK_AFTER_MINUTES = env_int("CLASSES_STUCK_AFTER_MINUTES", 15)
 CLASSES_STUCK_REPEAT_RUNS = env_int("CLASSES_STUCK_REPEAT_RUNS", 3)
+CLASSES_STUCK_MIN_GAP_SECONDS = env_int("CLASSES_STUCK_MIN_GAP_SECONDS", 60)
 
 # --- content --------------------------------------------------------------------------------------------------
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))

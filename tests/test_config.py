@@ -159,3 +159,9 @@ def test_a_secrets_file_readable_by_others_is_refused(tmp_path):
 def test_an_empty_variable_counts_as_unset(monkeypatch):
     monkeypatch.setenv("SOME_URL", "")
     assert env_str("SOME_URL", "filesystem://") == "filesystem://"
+
+
+def test_the_worker_keeps_its_database_connections_between_tasks():
+    from config.celery import app
+
+    assert (app.conf.get("CELERY_DB_REUSE_MAX") or 0) >= 1  # else Celery reconnects to the database for every run
