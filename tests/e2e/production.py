@@ -296,6 +296,41 @@ class Product:
                 proc.wait(timeout=10)
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            kids = [int(k) for k in fh.read().split()]
+    except OSError:
+        return []
+    return kids + [grandchild for kid in kids for grandchild in _children(kid)]
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+
+
+def memory_report(product: Product) -> dict[str, list[float]]:
+    """Resident memory (MB) of each service's processes (a `sh -c` wrapper left out): for docs/deploy.md."""
+    report = {}
+    for name, proc in product.processes.items():
+        if proc.poll() is None:
+            pids = [pid for pid in [proc.pid, *_children(proc.pid)] if _comm(pid) not in ("sh", "dash", "")]
+            report[name] = [round(_rss_mb(pid), 1) for pid in pids]
+    return report
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
+
+
 def _tcp_open(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.journey import PASSWORD, SLOW, run_learner_journey
-from tests.e2e.production import Loopback, Product, dotenv_for_https
+from tests.e2e.production import Loopback, Product, dotenv_for_https, memory_report
 from tests.e2e.waits import watch_console
 from tests.plugins.worker import _skip_or_fail, database_url, services_problem
 
@@ -192,6 +192,10 @@ def test_the_compose_product_over_https_carries_a_learner_through_step5_live_on_
     runs = [line for line in product.log("worker").splitlines() if "run finished" in line]
     summary.append(f"worker log lines per run: {len(runs)}")
     summary.extend(f"  {line.strip()}" for line in runs[-3:])
+
+    summary.append(
+        "resident memory per process (MB): " + "; ".join(f"{k} {v}" for k, v in memory_report(product).items())
+    )
 
     text = "\n".join(summary)
     (artifacts_dir / "production-journey.txt").write_text(text + "\n", encoding="utf-8")
