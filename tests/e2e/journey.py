@@ -22,6 +22,14 @@ def _wait_for_recipe(page, recipe: str) -> None:
     page.locator(f"#recipe-area-lab[data-recipe='{recipe}'][data-state='done']").wait_for(timeout=SLOW)
 
 
+def _phone_shot(page, selector: str, path: Path) -> None:
+    """A screenshot of `selector` at a phone's width (390 px), then back to the laptop size."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(selector).screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
 def run_learner_journey(
     page,
     base_url: str,
@@ -63,8 +71,9 @@ def run_learner_journey(
     page.locator("#lc-create-alb [data-check-id='alb.exists'][data-status='fail']").wait_for(timeout=SLOW)
     wait_for_js(
         page,
-        "() => !document.querySelector('#lc-create-alb').hasAttribute('hx-trigger') || "
-        "document.querySelector('#lc-create-alb').getAttribute('hx-trigger').indexOf('every') < 0",
+        # Settled: the panel waits for no run any more (an automatic re-check after Prepare included).
+        "() => { const p = document.querySelector('#lc-create-alb');"
+        " return p && !p.querySelector('.lc-wait') && !p.querySelector('button[disabled]'); }",
         timeout=SLOW,
     )
     failing = page.locator("#lc-create-alb [data-check-id='alb.exists']")
@@ -72,6 +81,7 @@ def run_learner_journey(
     page.locator("aside[data-section='create-alb']").screenshot(
         path=str(artifacts_dir / f"{prefix}-panel-failing.ja.png")
     )
+    _phone_shot(page, "aside[data-section='create-alb']", artifacts_dir / f"{prefix}-panel-failing.ja.phone.png")
 
     # Do it for me (the whole step), then check again: everything passes.
     page.locator(".lc-toolbar form[action$='/recipes/solve/'] button").click()
@@ -83,6 +93,7 @@ def run_learner_journey(
     page.locator("aside[data-section='create-alb']").screenshot(
         path=str(artifacts_dir / f"{prefix}-panel-passing.ja.png")
     )
+    _phone_shot(page, "aside[data-section='create-alb']", artifacts_dir / f"{prefix}-panel-passing.ja.phone.png")
     page.locator(".lc-lab").screenshot(path=str(artifacts_dir / f"{prefix}-architecture-passing.ja.png"))
 
     if before_cleanup is not None:

@@ -8,6 +8,7 @@ screen readers. The drawing tolerates missing keys: a resource the snapshot did 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,9 +16,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 STATUS_ORDER = ("fail", "error", "skipped", "pass")
-SYMBOLS = {"pass": "✓", "fail": "✗", "error": "!", "skipped": "–", "unknown": "?"}
+SYMBOLS = {"pass": "✓", "fail": "✗", "error": "!", "skipped": "–", "unknown": "?", "not_built": "…"}
 # Drawn as attributes, so the picture reads the same without the stylesheet (and in screenshots).
-COLOURS = {"pass": "#1d8102", "fail": "#d13212", "error": "#8a5a00", "skipped": "#687078", "unknown": "#aab7b8"}
+COLOURS = {
+    "pass": "#1d8102",
+    "fail": "#d13212",
+    "error": "#8a5a00",
+    "skipped": "#687078",
+    "unknown": "#aab7b8",
+    "not_built": "#8d99a6",
+}
 
 
 def link_status(statuses: dict[str, str], check_ids: tuple[str, ...]) -> str:
@@ -99,7 +107,8 @@ class Diagram:
 
     @property
     def legend(self) -> list[tuple[str, str, str, str]]:
-        return [(s, SYMBOLS[s], COLOURS[s], status_label(s)) for s in ("pass", "fail", "error", "skipped", "unknown")]
+        shown = ("pass", "fail", "error", "skipped", "not_built", "unknown")
+        return [(s, SYMBOLS[s], COLOURS[s], status_label(s)) for s in shown]
 
     @property
     def broken(self) -> list[Link]:
@@ -113,7 +122,26 @@ def status_label(status: str) -> str:
         "error": _("could not check"),
         "skipped": _("not checked yet (an earlier check failed)"),
         "unknown": _("no result"),
+        "not_built": _("not built yet"),
     }.get(status, status)
+
+
+_POINT = re.compile(r"(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)")
+
+
+def _ends_at_missing_box(path: str, boxes: list[Box]) -> bool:
+    """Whether the link's path starts or ends at a box that is not there (read from the path's end points, so
+    the rule holds for any step's drawing)."""
+    points = _POINT.findall(path)
+    if not points:
+        return False
+    for x, y in (points[0], points[-1]):
+        px, py = float(x), float(y)
+        for box in boxes:
+            inside = box.x - 3 <= px <= box.x + box.w + 3 and box.y - 3 <= py <= box.y + box.h + 3
+            if inside and not box.present:
+                return True
+    return False
 
 
 def _text(value: Any, lang: str) -> str:
@@ -167,4 +195,9 @@ def architecture_diagram(
         )
         for link in spec.links
     ]
+    if arch:
+        # A link to something not built yet is grey ("not built"), not red: nothing is broken, it is still to do.
+        for link in links:
+            if link.status in ("fail", "skipped", "unknown") and _ends_at_missing_box(link.path, boxes):
+                link.status = "not_built"
     return Diagram(boxes=boxes, links=links, width=spec.width, height=spec.height, has_run=bool(arch))

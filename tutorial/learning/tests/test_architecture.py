@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
 from provisioning.steps.load_balancer.diagram import LINK_CHECKS
 from tutorial.learning.architecture import architecture_diagram, link_status
+from tutorial.learning.tests.conftest import report
 
 STEP5 = {"tutorial": "aws-hands-on", "step": "load-balancer"}
 
@@ -38,8 +40,27 @@ def test_partial_snapshot_with_odd_values_does_not_break():
         **STEP5,
     )
     by_key = {link.key: link for link in diagram.links}
-    assert by_key["tg-instance"].status == "fail"
-    assert diagram.broken == [by_key["tg-instance"]]
+    # The snapshot saw no usable instance or target group: the link leads to something not built, grey, not red.
+    assert by_key["tg-instance"].status == "not_built"
+    assert diagram.broken == []
+
+
+def test_links_to_what_is_not_built_yet_are_grey_and_a_broken_link_between_built_things_is_red():
+    full = report().architecture
+    statuses = {cid: "pass" for cid in STEP5_CHECK_IDS}
+    statuses.update({"tg.target_healthy": "fail"})
+    diagram = architecture_diagram(architecture=full, statuses=statuses, **STEP5)
+    by_key = {link.key: link for link in diagram.links}
+    assert by_key["tg-instance"].status == "fail" and by_key["tg-instance"].colour == "#d13212"
+    bare = {"instance": full["instance"], "security_groups": full["security_groups"]}  # Prepare only: no ALB yet
+    diagram = architecture_diagram(
+        architecture=bare,
+        statuses={**{c: "skipped" for c in STEP5_CHECK_IDS}, "alb.exists": "fail", "tg.exists": "fail"},
+        **STEP5,
+    )
+    by_key = {link.key: link for link in diagram.links}
+    assert by_key["client-alb"].status == "not_built" and by_key["client-alb"].colour != "#d13212"
+    assert "not_built" in [status for status, *_ in diagram.legend]
 
 
 def test_az_chips_and_names_come_from_the_snapshot():
