@@ -39,6 +39,9 @@ def _signed_in_and_prepared(page, live_server, django_user_model, password=PASSW
     page.locator("#recipe-area-lab[data-recipe='prerequisites'][data-state='done']").wait_for(timeout=SLOW)
     # The finished recipe checks again by itself: the first section turns complete without a press.
     page.locator("#lc-before-you-start[data-state='complete']").wait_for(timeout=SLOW)
+    # The contents column follows: a tick on the section, and how many sections are done.
+    page.locator("[data-lc-toc='before-you-start'][data-state='complete']").wait_for(timeout=SLOW)
+    assert page.locator("#lc-toc-progress").inner_text().strip() == "完了したセクション: 5 中 1"
     return user, account
 
 

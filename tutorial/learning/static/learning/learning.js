@@ -55,6 +55,33 @@
     }
   });
 
+  // The contents column: a tick on each section whose checks all pass, and "sections done: 3 of 5" with a bar,
+  // read from the panels' data-state each time one of them changes.
+  function updateProgress() {
+    var panels = document.querySelectorAll(".lc-panel[data-lc-section]");
+    var done = 0;
+    panels.forEach(function (panel) {
+      var slug = panel.getAttribute("data-lc-section");
+      var state = panel.getAttribute("data-state");
+      if (state === "complete") done += 1;
+      var link = document.querySelector('[data-lc-toc="' + slug + '"]');
+      if (link) link.setAttribute("data-state", state);
+    });
+    var line = document.getElementById("lc-toc-progress");
+    if (!line || !panels.length) return;
+    line.textContent = line
+      .getAttribute("data-text")
+      .replace("{done}", String(done))
+      .replace("{total}", String(panels.length));
+    var bar = document.createElement("progress");
+    bar.max = panels.length;
+    bar.value = done;
+    bar.setAttribute("aria-hidden", "true");
+    line.appendChild(bar);
+  }
+  document.addEventListener("htmx:afterSettle", updateProgress);
+  updateProgress();
+
   var watch = document.getElementById("lc-watch");
   var since = watch ? parseInt(watch.getAttribute("data-since"), 10) || 0 : 0;
 
