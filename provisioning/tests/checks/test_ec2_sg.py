@@ -75,3 +75,13 @@ def test_no_instance_sg_at_all_fails_naming_it():
     del snap.security_groups[EC2_SG]
     out = ec2_sg.no_public_ingress(context(snap))
     assert out.status == "fail" and "aws-hands-on-ec2" in out.message["en"]
+
+
+def test_app_port_open_only_to_the_instances_own_group_says_it_is_not_open_to_the_albs_group():
+    out = ec2_sg.app_port_from_alb_only(context(_with_ec2_rules(rule("tcp", 8000, sg=EC2_SG))))
+    assert out.status == "fail"
+    assert "does not allow port 8000 from the ALB's security group" in out.message["en"]
+    assert "more than the ALB" not in out.message["en"]
+    # Groups by name and id, as the console shows them.
+    assert f"aws-hands-on-alb ({ALB_SG})" in out.message["en"] and f"aws-hands-on-ec2 ({EC2_SG})" in out.message["en"]
+    assert f"いまのソースは aws-hands-on-ec2 ({EC2_SG}) です。" in out.message["ja"]

@@ -16,6 +16,14 @@ def _instance_groups(ctx: CheckContext) -> tuple[list[str], list[dict]]:
     return ids, snap.groups(ids)
 
 
+def _named(snap, group_id: str) -> str:
+    """A security group as the console shows it: its name and its id."""
+    for group in snap.groups([group_id]) or []:
+        if group.get("GroupName"):
+            return f"{group['GroupName']} ({group_id})"
+    return group_id
+
+
 def _no_groups(ctx: CheckContext) -> Outcome:
     name = ctx.params.ec2_sg_name
     return failed(
@@ -55,8 +63,8 @@ def app_port_from_alb_only(ctx: CheckContext) -> Outcome:
             ),
             **evidence,
         )
-    alb_text = ", ".join(sorted(alb_sgs)) or p.alb_sg_name
-    if bad:
+    alb_text = ", ".join(_named(snap, g) for g in sorted(alb_sgs)) or p.alb_sg_name
+    if bad and good:
         listed = "; ".join(g.describe() for g in bad)
         return failed(
             t(
@@ -73,12 +81,16 @@ def app_port_from_alb_only(ctx: CheckContext) -> Outcome:
             ),
             **evidence,
         )
+    # The first broken link: port 8000 is not open to the ALB's group (whatever else it is open to).
+    sources = sorted({_named(snap, g.source) if g.source_kind == "sg" else g.source for g in bad})
+    now_ja = f"いまのソースは {', '.join(sources)} です。" if sources else ""
+    now_en = f" Its source now: {', '.join(sources)}." if sources else ""
     return failed(
         t(
             f"インスタンスのセキュリティグループが ALB のセキュリティグループ（{alb_text}）からのポート {p.app_port} を"
-            "許可していないため、ALB からアプリに届きません。",
+            f"許可していないため、ALB からアプリに届きません。{now_ja}",
             f"The instance's security group does not allow port {p.app_port} from the ALB's security group "
-            f"({alb_text}), so the ALB cannot reach the app.",
+            f"({alb_text}), so the ALB cannot reach the app.{now_en}",
         ),
         t(
             f"「インバウンドルールを編集」でカスタム TCP {p.app_port}、ソースに「{p.alb_sg_name}」（{alb_text}）を"
