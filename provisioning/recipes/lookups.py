@@ -1,4 +1,4 @@
-"""Read-only lookups the Step 5 recipes share: find the tutorial's resources by name or tag, or None."""
+"""Read-only lookups the recipes share: find the tutorial's resources by name or tag, or None."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from provisioning.instances import tutorial_instance as choose_instance
 from provisioning.recipes.base import RecipeContext, RecipeError
 
 LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped"]
@@ -56,10 +57,15 @@ def tutorial_instances(ctx: RecipeContext, states: list[str] | None = None) -> l
 
 
 def tutorial_instance(ctx: RecipeContext) -> dict[str, Any] | None:
-    """The tutorial's instance: a running one first, else the oldest live one."""
+    """The tutorial's instance, chosen as the snapshots choose it (provisioning.instances)."""
     instances = tutorial_instances(ctx)
-    running = [i for i in instances if i["State"]["Name"] == "running"]
-    return (running or instances or [None])[0]
+    registered: list[str] = []
+    if len(instances) > 1:
+        tg = target_group(ctx)
+        if tg is not None:
+            health = ctx.elbv2.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]
+            registered = [h["Target"]["Id"] for h in health]
+    return choose_instance(instances, registered)
 
 
 def load_balancer(ctx: RecipeContext) -> dict[str, Any] | None:

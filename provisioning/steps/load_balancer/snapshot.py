@@ -2,8 +2,8 @@
 
 Round 1 (independent): DescribeLoadBalancers(Names), DescribeTargetGroups(Names), DescribeInstances(tag filter),
 DescribeSecurityGroups(group-name filter for both tutorial SGs). Round 2 (needs round 1's ARNs/ids):
-DescribeListeners, DescribeTargetHealth, and DescribeSecurityGroups(GroupIds) only for SGs attached to the ALB or the
-instance that round 1 did not already return. That is at most 7 calls (8 with a role's AssumeRole), whatever the
+DescribeListeners, DescribeTargetHealth, and DescribeSecurityGroups(GroupIds) only for SGs attached to the ALB or a
+tagged instance that round 1 did not already return. That is at most 7 calls (8 with a role's AssumeRole), whatever the
 state. Absent resources (LoadBalancerNotFound, TargetGroupNotFound) are state; other failures are recorded per
 source in `Snapshot.errors` so that only the checks needing that source report `error`.
 """
@@ -17,6 +17,8 @@ from typing import Any
 import boto3
 
 from provisioning.checks.listeners import forward_targets
+from provisioning.checks.sg_rules import ingress_grants
+from provisioning.instances import state_of, tutorial_instance
 from provisioning.sessions import CallCounter, client_for
 from provisioning.snapshot import SnapshotBase, call, run_round
 from provisioning.steps.load_balancer.params import Params
@@ -31,9 +33,6 @@ SOURCES: dict[str, str] = {
     "listeners": "elasticloadbalancing:DescribeListeners",
     "target_health": "elasticloadbalancing:DescribeTargetHealth",
 }
-
-# Which instance is "the tutorial's instance" when several carry the tag: the most alive, then the newest.
-_STATE_RANK = {"running": 0, "pending": 1, "stopping": 2, "stopped": 3, "shutting-down": 4, "terminated": 5}
 
 
 @dataclass
@@ -50,12 +49,12 @@ class Snapshot(SnapshotBase):
 
     @property
     def instance(self) -> dict | None:
-        if not self.instances:
-            return None
-        return sorted(
-            self.instances,
-            key=lambda i: (_STATE_RANK.get(i.get("State", {}).get("Name", ""), 9), -_ts(i.get("LaunchTime"))),
-        )[0]
+        """The tutorial's instance (provisioning.instances: the same choice as the recipes make)."""
+        return tutorial_instance(self.instances, self.registered_ids)
+
+    @property
+    def registered_ids(self) -> list[str]:
+        return [(d.get("Target") or {}).get("Id") for d in self.target_health]
 
     @property
     def alb_sg_ids(self) -> list[str]:
@@ -63,7 +62,13 @@ class Snapshot(SnapshotBase):
 
     @property
     def instance_sg_ids(self) -> list[str]:
-        return [g["GroupId"] for g in (self.instance or {}).get("SecurityGroups") or []]
+        return sg_ids_of(self.instance)
+
+    @property
+    def live_instances(self) -> list[dict]:
+        """The tagged instances that are not terminated (or on their way), in the order the chooser ranks them."""
+        live = [i for i in self.instances if state_of(i) not in ("terminated", "shutting-down")]
+        return sorted(live, key=lambda i: (i is not self.instance, str(i.get("InstanceId", ""))))
 
     def groups(self, ids: list[str]) -> list[dict]:
         return [self.security_groups[i] for i in ids if i in self.security_groups]
@@ -72,11 +77,8 @@ class Snapshot(SnapshotBase):
         return [g for g in self.security_groups.values() if g.get("GroupName") == name]
 
 
-def _ts(value: Any) -> float:
-    try:
-        return value.timestamp()
-    except AttributeError:
-        return 0.0
+def sg_ids_of(instance: dict | None) -> list[str]:
+    return [g["GroupId"] for g in (instance or {}).get("SecurityGroups") or []]
 
 
 def _call(snap: Snapshot, source: str, fn: Callable[[], Any]) -> Any:
@@ -146,7 +148,8 @@ def collect_snapshot(
         second.append(listeners)
     if snap.target_group:
         second.append(target_health)
-    missing = sorted({*snap.alb_sg_ids, *snap.instance_sg_ids} - set(snap.security_groups))
+    attached = {*snap.alb_sg_ids, *(g for i in snap.live_instances for g in sg_ids_of(i))}
+    missing = sorted(attached - set(snap.security_groups))
     if missing and "security_groups" not in snap.errors:
         second.append(attached_groups(missing))
     run_round(second, max_workers)
@@ -157,17 +160,22 @@ def collect_snapshot(
 
 
 def _ingress_summary(group: dict) -> list[dict[str, Any]]:
-    out = []
-    for rule in group.get("IpPermissions") or []:
-        sources = [r["CidrIp"] for r in rule.get("IpRanges") or []]
-        sources += [r["CidrIpv6"] for r in rule.get("Ipv6Ranges") or []]
-        sources += [p["GroupId"] for p in rule.get("UserIdGroupPairs") or [] if p.get("GroupId")]
-        sources += [p["PrefixListId"] for p in rule.get("PrefixListIds") or []]
-        proto = str(rule.get("IpProtocol", ""))
-        out.append(
-            {"protocol": proto, "from_port": rule.get("FromPort"), "to_port": rule.get("ToPort"), "sources": sources}
-        )
-    return out
+    """The group's inbound rules, one entry per port range, read by the one SG rule reader (checks.sg_rules)."""
+    rules: dict[tuple, list[str]] = {}
+    for grant in ingress_grants([group]):
+        rules.setdefault((grant.protocol, grant.from_port, grant.to_port), []).append(grant.source)
+    return [{"protocol": p, "from_port": lo, "to_port": hi, "sources": src} for (p, lo, hi), src in rules.items()]
+
+
+def _instance_picture(inst: dict) -> dict[str, Any]:
+    return {
+        "id": inst.get("InstanceId"),
+        "state": (inst.get("State") or {}).get("Name"),
+        "public_ip": inst.get("PublicIpAddress"),
+        "private_ip": inst.get("PrivateIpAddress"),
+        "az": (inst.get("Placement") or {}).get("AvailabilityZone"),
+        "security_groups": sg_ids_of(inst),
+    }
 
 
 def snapshot_architecture(snap: Snapshot) -> dict[str, Any]:
@@ -219,15 +227,8 @@ def snapshot_architecture(snap: Snapshot) -> dict[str, Any]:
             }
             for d in snap.target_health
         ],
-        "instance": inst
-        and {
-            "id": inst.get("InstanceId"),
-            "state": (inst.get("State") or {}).get("Name"),
-            "public_ip": inst.get("PublicIpAddress"),
-            "private_ip": inst.get("PrivateIpAddress"),
-            "az": (inst.get("Placement") or {}).get("AvailabilityZone"),
-            "security_groups": snap.instance_sg_ids,
-        },
+        "instance": inst and _instance_picture(inst),
+        "instances": [_instance_picture(i) for i in snap.live_instances],
         "security_groups": {
             gid: {"name": g.get("GroupName"), "ingress": _ingress_summary(g)} for gid, g in snap.security_groups.items()
         },
