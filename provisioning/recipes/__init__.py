@@ -56,6 +56,7 @@ def run_recipe(
     params: Any = None,
     section: str | None = None,
     progress: Callable[[dict], None] | None = None,
+    counter: Any = None,
 ) -> RecipeReport:
     """Run one recipe of one step against the account of `spec`. ValueError for an unknown recipe or section,
     LookupError for an unknown step.
@@ -70,7 +71,7 @@ def run_recipe(
     if section is not None and recipe != "solve":
         raise ValueError("--section applies to the solve recipe only")
     params = params or step_spec.default_params(region=spec.region)
-    ctx = RecipeContext(spec=spec, params=params)
+    ctx = RecipeContext(spec=spec, params=params, counter=counter)
     steps = recipe_steps(step_spec, ctx, recipe, section)
     report = run_steps(ctx, recipe, section, steps, progress)
     if recipe == "teardown":

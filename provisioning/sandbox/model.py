@@ -12,6 +12,8 @@ Assumptions of the sandbox, documented here because they are the model:
   answers `/` with Django's welcome page and `/healthcheck` with "ok", 404 elsewhere, for any Host header.
 - The ALB's nodes live in its subnets, so a CIDR rule reaches the instance when it overlaps one of those subnets.
 - The internet (probes, learners' browsers) is reachable only through rules open to everyone (a /0 range).
+- Requests are spread round robin over the healthy targets (in the ALB's enabled zones); with none healthy the ALB
+  fails open to the unhealthy ones, and with none of either it answers 503.
 - A new ALB is `provisioning` in the CreateLoadBalancer response and `active` from the first Describe (moto's own
   behaviour, kept); targets skip AWS's `initial` phase and get their final health at once.
 """
@@ -19,6 +21,7 @@ Assumptions of the sandbox, documented here because they are the model:
 from __future__ import annotations
 
 import ipaddress
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,6 +225,10 @@ def _forwarded_tg_arns(lb: Any) -> set[str]:
     return arns
 
 
+def _zones(lb: Any) -> set[str]:
+    return {s.availability_zone for s in lb.subnets if getattr(s, "availability_zone", None)}
+
+
 def _subnet_cidrs(lb: Any) -> list[str]:
     return [s.cidr_block for s in lb.subnets if getattr(s, "cidr_block", None)]
 
@@ -263,6 +270,13 @@ def target_health(elbv2_backend: Any, tg: Any, target_id: str, registered_port: 
     if not lbs:
         return Health(
             "unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer"
+        )
+    zone = getattr(instance, "availability_zone", None)
+    if zone and all(zone not in _zones(lb) for lb in lbs):
+        return Health(
+            "unused",
+            "Target.NotInUse",
+            "Target is in an Availability Zone that is not enabled for the load balancer",
         )
     if not tg.health_check_enabled:
         return Health("unavailable", "Target.HealthCheckDisabled", "Health checks are disabled")
@@ -352,6 +366,18 @@ def http_request(account: str, host: str, path: str = "/", port: int = 80) -> Ht
     return _alb_error(503, "the listener forwards to no target group")
 
 
+_turns: dict[str, int] = {}
+_turns_lock = threading.Lock()
+
+
+def _next_turn(lb_arn: str, count: int) -> int:
+    """Round robin over the load balancer's candidate targets: requests are spread over every healthy target."""
+    with _turns_lock:
+        turn = _turns.get(lb_arn, -1) + 1
+        _turns[lb_arn] = turn
+    return turn % count
+
+
 def _forward(elbv2_backend: Any, ec2_backend: Any, lb: Any, tg: Any, path: str) -> HttpOutcome:
     verdicts = [
         (t, target_health(elbv2_backend, tg, t["Id"], int(t["Port"])))
@@ -359,11 +385,12 @@ def _forward(elbv2_backend: Any, ec2_backend: Any, lb: Any, tg: Any, path: str) 
         if str(t["Id"]).startswith("i-")
     ]
     healthy = [t for t, h in verdicts if h.state == "healthy"]
-    # With no healthy target, an ALB "fails open" and routes to every unhealthy target.
+    # With no healthy target, an ALB "fails open" and routes to every unhealthy target; unused ones (stopped, in a
+    # zone the ALB is not enabled in, not registered) never get traffic, so none at all answers 503.
     candidates = healthy or [t for t, h in verdicts if h.state == "unhealthy"]
     if not candidates:
         return _alb_error(503, "no healthy target in the target group")
-    target = candidates[0]
+    target = candidates[_next_turn(lb.arn, len(candidates))]
     instance = _find_instance(ec2_backend, target["Id"])
     port = int(target["Port"])
     if not _reaches(ec2_backend, [lb], instance, port):

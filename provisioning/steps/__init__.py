@@ -15,6 +15,7 @@ from provisioning.steps.spec import StepSpec
 # "<tutorial>/<step>" -> "<module>:<attribute>", in the tutorial's order.
 REGISTRY: dict[str, str] = {
     "aws-hands-on/load-balancer": "provisioning.steps.load_balancer:SPEC",
+    "aws-hands-on/redundancy": "provisioning.steps.redundancy:SPEC",
 }
 
 _lock = threading.Lock()

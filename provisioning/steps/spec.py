@@ -180,6 +180,6 @@ def _problems(spec: StepSpec) -> list[str]:
         if ids and slug not in spec.recipes.solve:
             out.append(f"section {slug} has checks but no solve recipe")
     for name, _fn in [s for steps in spec.recipes.solve.values() for s in steps] + list(spec.recipes.teardown):
-        if name not in spec.recipes.labels:
+        if name.rsplit("/", 1)[-1] not in spec.recipes.labels:
             out.append(f"recipe step {name} has no label")
     return out

@@ -15,7 +15,7 @@ from provisioning.steps.load_balancer.params import Params
 from provisioning.steps.spec import RecipeSpec, StepSpec
 
 
-def _http_probe(snap: snapshot.Snapshot, params: Params, config: Any) -> Any:
+def http_probe(snap: snapshot.Snapshot, params: Params, config: Any) -> Any:
     """GET http://<the ALB's DNS name>:<listener port>/ from the internet."""
     return probe_http((snap.load_balancer or {}).get("DNSName", ""), config=config, port=params.listener_port)
 
@@ -34,7 +34,7 @@ SPEC = StepSpec(
     sources=snapshot.SOURCES,
     collect=snapshot.collect_snapshot,
     architecture=snapshot.snapshot_architecture,
-    probes={"http": _http_probe, "tcp": _tcp_probe},
+    probes={"http": http_probe, "tcp": _tcp_probe},
     recipes=RecipeSpec(
         prerequisites=recipes.prerequisite_steps,
         solve=recipes.SOLVE_STEPS,

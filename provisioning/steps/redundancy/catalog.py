@@ -1,0 +1,96 @@
+"""Step 6's sections and checks, in page order, with their titles (worded as the passing state)."""
+
+from __future__ import annotations
+
+from provisioning.checks.base import t
+from provisioning.steps.redundancy import checks
+from provisioning.steps.spec import CheckSpec
+
+_LB, _TG, _TH, _INST, _SG, _LS = (
+    "load_balancers",
+    "target_groups",
+    "target_health",
+    "instances",
+    "security_groups",
+    "listeners",
+)
+
+CHECKS: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "redundancy.alb_ready",
+        checks.alb_ready,
+        t(
+            "ステップ5 のロードバランサー aws-hands-on が active で、HTTP:80 リスナーが aws-hands-on へ転送する",
+            "Step 5's load balancer aws-hands-on is active and its HTTP:80 listener forwards to aws-hands-on",
+        ),
+        needs=(_LB, _LS, _TG),
+    ),
+    CheckSpec(
+        "redundancy.two_instances_running",
+        checks.two_instances_running,
+        t(
+            "タグ CodeDeploy=aws-hands-on のインスタンスが 2 台以上起動している",
+            "At least two instances tagged CodeDeploy=aws-hands-on are running",
+        ),
+        needs=(_INST,),
+    ),
+    CheckSpec(
+        "redundancy.instances_in_alb_azs",
+        checks.instances_in_alb_azs,
+        t(
+            "インスタンスが ALB で有効な 2 つ以上のアベイラビリティーゾーンにある",
+            "The instances are in at least two availability zones enabled on the ALB",
+        ),
+        needs=(_INST, _LB),
+        depends=("redundancy.alb_ready", "redundancy.two_instances_running"),
+    ),
+    CheckSpec(
+        "redundancy.sg_restricted",
+        checks.sg_restricted,
+        t(
+            "どのインスタンスもポート 8000 を ALB のセキュリティグループからのみ許可している",
+            "Every instance allows port 8000 only from the ALB's security group",
+        ),
+        needs=(_INST, _SG, _LB),
+        depends=("redundancy.alb_ready",),
+    ),
+    CheckSpec(
+        "redundancy.all_registered",
+        checks.all_registered,
+        t(
+            "起動中のインスタンスがすべてポート 8000 でターゲットに登録されている",
+            "Every running instance is a registered target on port 8000",
+        ),
+        needs=(_TG, _TH, _INST),
+        depends=("redundancy.alb_ready", "redundancy.two_instances_running"),
+    ),
+    CheckSpec(
+        "redundancy.all_targets_healthy",
+        checks.all_targets_healthy,
+        t("すべてのターゲットのヘルスステータスが healthy である", "Every target's health status is healthy"),
+        needs=(_TH, _INST),
+        depends=("redundancy.all_registered",),
+    ),
+    CheckSpec(
+        "redundancy.dns_reachable",
+        checks.dns_reachable,
+        t(
+            "ロードバランサーの DNS 名で Django のページが表示される",
+            "The load balancer's DNS name serves the Django page",
+        ),
+        needs=(_LB,),
+        depends=("redundancy.alb_ready",),
+        probe="http",
+    ),
+)
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "before-you-start": ("redundancy.alb_ready",),
+    "launch-second-instance": (
+        "redundancy.two_instances_running",
+        "redundancy.instances_in_alb_azs",
+        "redundancy.sg_restricted",
+    ),
+    "register-target": ("redundancy.all_registered", "redundancy.all_targets_healthy"),
+    "failover": ("redundancy.dns_reachable",),
+}

@@ -1,0 +1,182 @@
+"""Step 6's architecture diagram: the ALB in front of two (or more) instances, each in its zone, and what costs money.
+
+client -> ALB (its zones) -> listener -> target group -> one box per tagged instance (zone, state, health), and the
+instances' security groups below. Links name the checks covering them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provisioning.checks.base import t
+from provisioning.steps.load_balancer.diagram import az_chips, sg_names, short
+from provisioning.steps.spec import DiagramLink, DiagramNode, DiagramSpec
+
+LINK_CHECKS: dict[str, tuple[str, ...]] = {
+    "client-alb": ("redundancy.dns_reachable",),
+    "alb-listener": ("redundancy.alb_ready",),
+    "listener-tg": ("redundancy.alb_ready",),
+    "tg-instance": ("redundancy.all_registered", "redundancy.all_targets_healthy"),
+    "zones": ("redundancy.two_instances_running", "redundancy.instances_in_alb_azs"),
+    "albsg-ec2sg": ("redundancy.sg_restricted",),
+}
+MAX_INSTANCES = 3
+
+
+def _d(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def diagram(architecture: dict[str, Any]) -> DiagramSpec:
+    arch = _d(architecture)
+    alb, listener, tg = (_d(arch.get(k)) for k in ("alb", "listener", "target_group"))
+    instances = [i for i in arch.get("instances") or [] if isinstance(i, dict)][:MAX_INSTANCES]
+    health = {str(x.get("id")): x for x in arch.get("targets") or [] if isinstance(x, dict)}
+
+    client = DiagramNode("client", 10, 130, 84, 56, t("クライアント", "Client"), (t("ブラウザー", "browser"),))
+    alb_box = DiagramNode(
+        "alb",
+        150,
+        100,
+        170,
+        116,
+        t("ロードバランサー", "Load balancer"),
+        (short(alb.get("name") or "aws-hands-on"), f"{alb.get('scheme') or '—'} · {alb.get('state') or '—'}"),
+        chips=az_chips(alb),
+        present=bool(alb),
+    )
+    lst_box = DiagramNode(
+        "listener",
+        368,
+        130,
+        84,
+        56,
+        t("リスナー", "Listener"),
+        (f"{listener.get('protocol') or 'HTTP'}:{listener.get('port') or 80}",),
+        present=bool(listener),
+    )
+    tg_box = DiagramNode(
+        "tg",
+        500,
+        122,
+        124,
+        72,
+        t("ターゲットグループ", "Target group"),
+        (short(tg.get("name") or "aws-hands-on", 18), f"{len(health)} target(s)"),
+        present=bool(tg),
+    )
+    slots = max(2, len(instances))
+    boxes = []
+    for n in range(slots):
+        inst = instances[n] if n < len(instances) else {}
+        target = health.get(str(inst.get("id")), {})
+        y = 20 + n * (230 // slots)
+        boxes.append(
+            DiagramNode(
+                f"instance-{n + 1}",
+                690,
+                y,
+                160,
+                62,
+                {"ja": f"EC2 インスタンス {n + 1}", "en": f"EC2 instance {n + 1}"},
+                (
+                    short(inst.get("id") or "—", 20),
+                    f"{inst.get('az') or '—'} · {inst.get('state') or '—'} · {target.get('health') or '—'}",
+                ),
+                present=bool(inst),
+            )
+        )
+    groups = sorted({g for i in instances for g in i.get("security_groups") or []})
+    ec2_sg = DiagramNode(
+        "ec2-sg",
+        500,
+        270,
+        350,
+        48,
+        t("EC2 のセキュリティグループ", "EC2 security groups"),
+        (", ".join(sg_names(arch, groups)) or "aws-hands-on-ec2",),
+        present=bool(groups),
+    )
+
+    def mid(a: DiagramNode, b: DiagramNode) -> int:
+        return (a.x + a.w + b.x) // 2
+
+    links = [
+        DiagramLink(
+            "client-alb",
+            f"M{client.x + client.w},158 L{alb_box.x},158",
+            t("インターネットから HTTP :80", "HTTP :80 from the internet"),
+            t("HTTP :80", "HTTP :80"),
+            LINK_CHECKS["client-alb"],
+            mid(client, alb_box),
+            150,
+        ),
+        DiagramLink(
+            "alb-listener",
+            f"M{alb_box.x + alb_box.w},158 L{lst_box.x},158",
+            t("リスナー", "listener"),
+            t(":80", ":80"),
+            LINK_CHECKS["alb-listener"],
+            mid(alb_box, lst_box),
+            150,
+        ),
+        DiagramLink(
+            "listener-tg",
+            f"M{lst_box.x + lst_box.w},158 L{tg_box.x},158",
+            t("転送", "forward"),
+            t("転送", "forward"),
+            LINK_CHECKS["listener-tg"],
+            mid(lst_box, tg_box),
+            150,
+        ),
+    ]
+    for box in boxes:
+        links.append(
+            DiagramLink(
+                f"tg-{box.key}",
+                f"M{tg_box.x + tg_box.w},158 L{box.x},{box.y + box.h // 2}",
+                t("HTTP :8000（登録・healthy）", "HTTP :8000 (registered, healthy)"),
+                t(":8000", ":8000"),
+                LINK_CHECKS["tg-instance"],
+                mid(tg_box, box),
+                (158 + box.y + box.h // 2) // 2 - 4,
+            )
+        )
+    links.append(
+        DiagramLink(
+            "zones",
+            f"M{alb_box.x + alb_box.w // 2},{alb_box.y} C{alb_box.x + 85},10 660,10 {boxes[0].x},{boxes[0].y + 20}",
+            t("2 つの AZ に 2 台（ALB が有効な AZ）", "two instances in two of the ALB's zones"),
+            t("2 台 / 2 AZ", "2 instances / 2 AZs"),
+            LINK_CHECKS["zones"],
+            420,
+            22,
+            dashed=True,
+        )
+    )
+    links.append(
+        DiagramLink(
+            "albsg-ec2sg",
+            f"M{alb_box.x + alb_box.w // 2},{alb_box.y + alb_box.h} L{alb_box.x + alb_box.w // 2},294 L{ec2_sg.x},294",
+            t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG"),
+            t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG"),
+            LINK_CHECKS["albsg-ec2sg"],
+            (alb_box.x + alb_box.w // 2 + ec2_sg.x) // 2,
+            286,
+        )
+    )
+    return DiagramSpec(nodes=(client, alb_box, lst_box, tg_box, *boxes, ec2_sg), links=tuple(links))
+
+
+def billable_from_run(architecture: dict[str, Any], statuses: dict[str, str]) -> list[dict[str, Any]]:
+    """What the latest run saw that costs money: the ALB and every tagged instance not terminated."""
+    arch = _d(architecture)
+    out = []
+    alb = _d(arch.get("alb"))
+    if alb:
+        name = alb.get("name") or "aws-hands-on"
+        out.append({"type": "load-balancer", "id": alb.get("id") or name, "name": name})
+    for inst in arch.get("instances") or []:
+        if isinstance(inst, dict) and inst.get("state") not in ("terminated", "shutting-down"):
+            out.append({"type": "instance", "id": inst.get("id")})
+    return out
