@@ -69,7 +69,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         checks.all_targets_healthy,
         t("すべてのターゲットのヘルスステータスが healthy である", "Every target's health status is healthy"),
         needs=(_TH, _INST),
-        depends=("redundancy.all_registered",),
+        depends=("redundancy.alb_ready",),  # not all_registered: a stopped instance must show here, as unused
     ),
     CheckSpec(
         "redundancy.dns_reachable",

@@ -369,6 +369,19 @@ def all_targets_healthy(ctx: CheckContext) -> Outcome:
         for d in snap.target_health
     ]
     evidence: dict = {"targets": targets}
+    if not targets:
+        return failed(
+            t(
+                f"ターゲットグループ「{p.tg_name}」にターゲットが登録されていません。",
+                f"Target group {p.tg_name} has no registered targets.",
+            ),
+            t(
+                "「ターゲット」タブ→「ターゲットを登録」で起動中のインスタンスをポート"
+                f" {p.app_port} で登録してください。",
+                f"On the Targets tab choose Register targets and register the running instances on port {p.app_port}.",
+            ),
+            **evidence,
+        )
     bad = [d for d in snap.target_health if (d.get("TargetHealth") or {}).get("State") != "healthy"]
     if not bad:
         names = ", ".join(f"{x['id']}:{x['port']}" for x in targets)
