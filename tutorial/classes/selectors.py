@@ -816,11 +816,12 @@ class CleanupBanner:
 
 
 def _cleanup_step(tutorial: str) -> str:
-    """The step of `tutorial` with recipes (its teardown): the last one the step registry lists."""
+    """The step page whose Clean up button the banner links to: the tutorial's first step (every step's teardown
+    removes what the tutorial made, and a class starts there)."""
     from provisioning.steps import step_keys
 
     steps = [step for (_t, step) in step_keys(tutorial)]
-    return steps[-1] if steps else ""
+    return steps[0] if steps else ""
 
 
 def _billable_from_run(run: Run | None, statuses: dict[str, str]) -> list[dict]:
