@@ -20,3 +20,9 @@ class ClassesConfig(AppConfig):
             "classes-close-ended",
             {"task": "classes.close_ended_classes", "schedule": float(CLOSE_ENDED_EVERY)},
         )
+
+    def learner_may_provision_real_aws(self, user) -> bool:
+        """The classes' answer to the learner side (asked through the app registry, so learning never imports us)."""
+        from tutorial.classes.selectors import learner_may_provision_real_aws
+
+        return learner_may_provision_real_aws(user)

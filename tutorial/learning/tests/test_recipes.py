@@ -54,10 +54,13 @@ def test_real_aws_needs_the_class_permission_and_the_opt_in_policy(student, monk
     assert services.recipe_permission(user=student, connection=connection) == (True, "")
 
 
-def test_missing_classes_selector_means_no_real_aws_provisioning(student, monkeypatch):
-    import sys
+def test_without_the_classes_app_there_is_no_real_aws_provisioning(student, monkeypatch):
+    from django.apps import apps
 
-    monkeypatch.setitem(sys.modules, "tutorial.classes.selectors", None)  # ImportError on import
+    def no_app(label):
+        raise LookupError(label)
+
+    monkeypatch.setattr(apps, "get_app_config", no_app)
     assert services.learner_may_provision_real_aws(student) is False
 
 
