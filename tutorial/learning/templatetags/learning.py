@@ -153,3 +153,27 @@ def recipe_error_text(code: Any) -> str:
     from tutorial.learning.views import _recipe_error_text
 
     return _recipe_error_text(str(code or ""))
+
+
+SANDBOX_PROFILE = "handson-sandbox"
+
+
+@register.filter
+def cli_for(code: Any, learning: Any) -> str:
+    """A CLI block as this learner runs it. Sandbox: every command goes through the profile whose `aws configure`
+    lines (the connect page) set the sandbox key and endpoint_url, so the block can never reach a real account.
+    Real AWS: the block names the connection's region."""
+    from django.utils.translation import gettext as _
+
+    code = str(code or "")
+    connection = getattr(learning, "connection", None)
+    if connection is None or not getattr(learning, "connected", False):
+        return code
+    if connection.is_sandbox:
+        head = [
+            "# " + _("Runs as it is in your sandbox: the profile's endpoint is the sandbox, never a real account."),
+            f"export AWS_PROFILE={SANDBOX_PROFILE}",
+        ]
+    else:
+        head = ["# " + _("Runs in your AWS account, in this region:"), f"export AWS_REGION={connection.region}"]
+    return "\n".join(head) + "\n\n" + code

@@ -117,7 +117,8 @@ def test_sandbox_cli_credentials_are_shown_on_request_with_endpoint_url(student_
     key_id, secret = connections.connection_sandbox_credentials(connection=Connection.objects.get(user=student))
     assert f"aws configure set aws_access_key_id {key_id}" in html
     assert secret in html
-    assert "--endpoint-url https://lab.example/sandbox-aws/" in html
+    # The profile carries the endpoint, so no command can reach a real account by accident.
+    assert "aws configure set endpoint_url https://lab.example/sandbox-aws/ --profile handson-sandbox" in html
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 
 
