@@ -18,6 +18,7 @@ from django.conf import settings
 from provisioning.recipes import run_recipe
 from provisioning.sandbox import gateway_url, learner_credentials
 from provisioning.sessions import client_for, session_for
+from provisioning.steps import get_step
 from provisioning.steps.load_balancer.catalog import SECTIONS as STEP5_SECTIONS
 from provisioning.verify import verify_step
 
@@ -120,15 +121,24 @@ def test_every_redundancy_section_has_a_cli_file_with_both_languages():
 def test_redundancy_cli_files_build_two_healthy_instances_in_two_alb_zones_and_survive_a_stop(
     live_server, sandbox_spec, sandbox_account, tmp_path
 ):
-    # Step 5's finished state, built by Step 5's own recipes.
-    assert run_recipe(sandbox_spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
-    assert run_recipe(sandbox_spec, "solve", tutorial="aws-hands-on", step="load-balancer").ok
+    # The step's own prerequisites build Step 5's finished state; then each block makes its section's checks pass.
+    step = {"tutorial": "aws-hands-on", "step": "redundancy"}
+    sections = get_step(**step).sections
+    assert tuple(sections) == REDUNDANCY_SECTIONS
+    assert run_recipe(sandbox_spec, "prerequisites", **step).ok
+
+    def assert_section_passes(section: str) -> None:
+        results = {r.id: r for r in verify_step(sandbox_spec, **step).results}
+        for check_id in sections[section]:
+            assert results[check_id].status == "pass", (section, check_id, results[check_id].message)
+
     env = _learner_env(live_server, sandbox_account, tmp_path)
     first = _tutorial_instances(sandbox_spec)
     assert len(first) == 1
 
     out = _run(REDUNDANCY_CLI_DIR / "before-you-start.sh", env, tmp_path).stdout
     assert "active" in out and "HTTP" in out
+    assert_section_passes("before-you-start")
 
     _run(REDUNDANCY_CLI_DIR / "launch-second-instance.sh", env, tmp_path)
     instances = _tutorial_instances(sandbox_spec)
@@ -141,16 +151,19 @@ def test_redundancy_cli_files_build_two_healthy_instances_in_two_alb_zones_and_s
     second = next(i for i in instances if i["InstanceId"] != first[0]["InstanceId"])
     assert {t["Key"]: t["Value"] for t in second["Tags"]} == {"Name": "aws-hands-on-2", "CodeDeploy": "aws-hands-on"}
     assert second["ImageId"] == first[0]["ImageId"] and second["InstanceType"] == first[0]["InstanceType"]
+    assert_section_passes("launch-second-instance")
 
     _run(REDUNDANCY_CLI_DIR / "register-target.sh", env, tmp_path)
     _zones, health = _alb_zones_and_health(sandbox_spec)
     assert health == {i["InstanceId"]: (8000, "healthy") for i in instances}
+    assert_section_passes("register-target")
 
     out = _run(REDUNDANCY_CLI_DIR / "failover.sh", env, tmp_path).stdout
     # While the first instance was stopped its target was unused, the other healthy; both are healthy again now.
     assert f"{first[0]['InstanceId']}\tunused\tTarget.InvalidState" in out
     assert f"{second['InstanceId']}\thealthy" in out
     assert ".elb.amazonaws.com/" in out
+    assert_section_passes("failover")
     _zones, health = _alb_zones_and_health(sandbox_spec)
     assert health == {i["InstanceId"]: (8000, "healthy") for i in instances}
 
@@ -160,3 +173,4 @@ def test_redundancy_cli_files_build_two_healthy_instances_in_two_alb_zones_and_s
     assert len(_tutorial_instances(sandbox_spec)) == 2
     _zones, health = _alb_zones_and_health(sandbox_spec)
     assert health == {i["InstanceId"]: (8000, "healthy") for i in instances}
+    assert {r.status for r in verify_step(sandbox_spec, **step).results} == {"pass"}
