@@ -46,7 +46,7 @@ class Shots:
         self.page.set_viewport_size(LAPTOP)
 
 
-def _sign_up_connect_prepare(page, base_url: str, username: str) -> None:
+def _sign_up_connect_prepare(page, base_url: str, username: str, *, step_path: str = STEP_PATH) -> None:
     page.goto(base_url + "/ja/accounts/signup/")
     page.fill("input[name=username]", username)
     page.fill("input[name=email]", f"{username}@example.com")
@@ -56,14 +56,14 @@ def _sign_up_connect_prepare(page, base_url: str, username: str) -> None:
     page.wait_for_url("**/ja/learn/connect/")
     page.locator("form[action$='/connect/sandbox/'] button").click()
     page.locator("[data-connection=sandbox]").wait_for()
-    page.goto(base_url + STEP_PATH)
+    page.goto(base_url + step_path)
     page.locator("form[action$='/recipes/prerequisites/'] button").click()
     page.locator("#recipe-area-lab[data-recipe='prerequisites'][data-state='done']").wait_for(timeout=SLOW)
 
 
-def _open_from_step(page, base_url: str, section: str, fragment: str) -> None:
+def _open_from_step(page, base_url: str, section: str, fragment: str, *, step_path: str = STEP_PATH) -> None:
     """Follow the step text's console link of `section` (rewritten for a sandbox learner)."""
-    page.goto(base_url + STEP_PATH)
+    page.goto(base_url + step_path)
     page.locator(f"#{section} a[data-sandbox-console='{fragment}']").first.click()
 
 
@@ -203,3 +203,94 @@ def test_step5_by_clicking_through_the_sandbox_console(
     assert passing.count() == STEP5_CHECKS, passing.count()
     assert page.locator(".lc-result[data-check-id]:not([data-status='pass'])").count() == 0
     page.screenshot(path=str(artifacts_dir / "console" / "step5-checked.ja.laptop.png"), full_page=True)
+
+
+REDUNDANCY_PATH = "/ja/tutorials/aws-hands-on/redundancy/"
+REDUNDANCY_CHECKS = 7
+REDUNDANCY_SECTIONS = ("before-you-start", "launch-second-instance", "register-target", "failover")
+
+
+def _targets_tab(page, base_url: str) -> None:
+    page.goto(base_url + "/ja/sandbox/console/target-groups/aws-hands-on/?tab=targets")
+
+
+def test_redundancy_by_clicking_through_the_sandbox_console(
+    sandbox_server,  # noqa: F811
+    celery_worker,
+    live_server,
+    page_on_failure,
+    artifacts_dir,
+):
+    """Step 6 from Prepare (Step 5 finished): launch more like this into another AZ, register it through the pending
+    list, both healthy; stop one: unused, the DNS name still answers; start it again; Check: every check passes."""
+    page, base = page_on_failure, live_server.url
+    shot = Shots(page, artifacts_dir / "console" / "redundancy")
+    _sign_up_connect_prepare(page, base, "console-redundancy", step_path=REDUNDANCY_PATH)
+
+    # 2台目のインスタンスを起動する: from the step's link, the instance, アクション → 同様のものを起動.
+    _open_from_step(page, base, "launch-second-instance", "Instances", step_path=REDUNDANCY_PATH)
+    page.wait_for_url("**/ja/sandbox/console/instances/")
+    shot("instances-one")
+    first_zone = page.locator("tr[data-instance-id] td:nth-child(5)").first.inner_text()
+    page.locator("tr[data-instance-id] td:nth-child(2) a").first.click()
+    shot("instance")
+    page.locator("[data-menu=actions] summary").click()
+    page.get_by_role("link", name="同様のものを起動").click()
+    page.fill("input[name=name]", "aws-hands-on-2")
+    chosen = page.locator("select[name=subnet] option:checked").inner_text()
+    assert first_zone not in chosen  # another AZ is proposed
+    shot("launch-more-like-this")
+    page.get_by_role("button", name="インスタンスを起動").click()
+    page.wait_for_url("**/ja/sandbox/console/instances/")
+    assert page.locator("tr[data-instance-id] [data-state=running]").count() == 2
+    shot("instances-two-running")
+
+    # ターゲットに登録する: ターゲットを登録, 以下を保留中として含める, 保留中のターゲットを登録.
+    _open_from_step(page, base, "register-target", "TargetGroups", step_path=REDUNDANCY_PATH)
+    page.locator("tr[data-target-group='aws-hands-on'] td:first-child a").click()
+    page.get_by_role("link", name="ターゲットを登録").click()
+    second = page.locator("tr[data-instance-id]", has_text="aws-hands-on-2")
+    second.locator("input[name=instances]").check()
+    page.locator("[data-include-pending]").click()
+    page.locator("[data-pending] tr").first.wait_for()
+    shot("register-targets-pending")
+    page.locator("[data-register-pending]").click()
+    _targets_tab(page, base)
+    assert page.locator("tr[data-target-state='healthy']").count() == 2
+    shot("targets-two-healthy")
+
+    # 1台を止めてみる: stop the first; unused (stopped); the DNS name still serves the page; start it again.
+    page.goto(base + "/ja/sandbox/console/instances/")
+    page.locator("tr[data-instance-id]", has_text=first_zone).locator("td:nth-child(2) a").first.click()
+    page.locator("[data-menu=instance-state] summary").click()
+    page.get_by_role("button", name="インスタンスを停止").click()
+    page.locator("[data-state=stopped]").wait_for()
+    _targets_tab(page, base)
+    stopped = page.locator("tr[data-target-state='unused']")
+    assert stopped.count() == 1 and "Target is in the stopped state" in stopped.inner_text()
+    shot("target-unused-stopped")
+    page.goto(base + "/ja/sandbox/console/load-balancers/aws-hands-on/")
+    with page.context.expect_page() as opened:
+        page.locator("[data-dns-name]").click()
+    answer = opened.value
+    answer.wait_for_load_state()
+    assert "The install worked successfully!" in answer.content()
+    answer.screenshot(path=str(shot.directory / "dns-name-still-served.ja.laptop.png"))
+    answer.close()
+    page.goto(base + "/ja/sandbox/console/instances/")
+    page.locator("tr[data-instance-id]:has([data-state=stopped]) td:nth-child(2) a").click()
+    page.locator("[data-menu=instance-state] summary").click()
+    page.get_by_role("button", name="インスタンスを開始").click()
+    page.locator("[data-state=running]").wait_for()
+    _targets_tab(page, base)
+    assert page.locator("tr[data-target-state='healthy']").count() == 2
+
+    # Check: all of Step 6 passes.
+    page.goto(base + REDUNDANCY_PATH)
+    page.locator("#lc-failover form[action$='/check/'] button").click()
+    for section in REDUNDANCY_SECTIONS:
+        page.locator(f"#lc-{section}[data-state='complete']").wait_for(timeout=SLOW)
+    passing = page.locator(".lc-result[data-check-id][data-status='pass']")
+    assert passing.count() == REDUNDANCY_CHECKS, passing.count()
+    assert page.locator(".lc-result[data-check-id]:not([data-status='pass'])").count() == 0
+    page.screenshot(path=str(shot.directory / "step6-checked.ja.laptop.png"), full_page=True)
