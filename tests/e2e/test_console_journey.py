@@ -225,7 +225,10 @@ def test_redundancy_by_clicking_through_the_sandbox_console(
     list, both healthy; stop one: unused, the DNS name still answers; start it again; Check: every check passes."""
     page, base = page_on_failure, live_server.url
     shot = Shots(page, artifacts_dir / "console" / "redundancy")
-    _sign_up_connect_prepare(page, base, "console-redundancy", step_path=REDUNDANCY_PATH)
+    # Step 5 finished: Prepare and "do it for me" on its page (Step 6's page has no Prepare button of its own yet).
+    _sign_up_connect_prepare(page, base, "console-redundancy")
+    page.locator(".lc-toolbar form[action$='/recipes/solve/'] button").click()
+    page.locator("#recipe-area-lab[data-recipe='solve'][data-state='done']").wait_for(timeout=SLOW)
 
     # 2台目のインスタンスを起動する: from the step's link, the instance, アクション → 同様のものを起動.
     _open_from_step(page, base, "launch-second-instance", "Instances", step_path=REDUNDANCY_PATH)
@@ -234,7 +237,9 @@ def test_redundancy_by_clicking_through_the_sandbox_console(
     first_zone = page.locator("tr[data-instance-id] td:nth-child(5)").first.inner_text()
     page.locator("tr[data-instance-id] td:nth-child(2) a").first.click()
     shot("instance")
-    page.locator("[data-menu=actions] summary").click()
+    actions = page.locator("[data-menu=actions] summary")
+    actions.focus()
+    page.keyboard.press("Enter")  # the menus open from the keyboard
     page.get_by_role("link", name="同様のものを起動").click()
     page.fill("input[name=name]", "aws-hands-on-2")
     chosen = page.locator("select[name=subnet] option:checked").inner_text()
