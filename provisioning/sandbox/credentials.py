@@ -109,7 +109,7 @@ def learner_credentials(account: str) -> tuple[str, str]:
 def _active(key_id: str):  # noqa: ANN202 - a SandboxKey or None
     from provisioning.models import SandboxKey
 
-    if not _KEY_RE.match(key_id or ""):
+    if not _KEY_RE.fullmatch(key_id or ""):
         return None
     return SandboxKey.objects.filter(access_key_id=key_id, revoked_at__isnull=True).first()
 

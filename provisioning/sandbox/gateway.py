@@ -127,7 +127,7 @@ class _Refused(Exception):
 
 
 def _scope(headers: dict[str, str]) -> re.Match[str]:
-    match = _AUTH_RE.match(headers.get("authorization", ""))
+    match = _AUTH_RE.fullmatch(headers.get("authorization", ""))
     if not match:
         raise _Refused(403, "IncompleteSignature", "Requests to the sandbox must be signed with your sandbox key.")
     return match
@@ -186,7 +186,7 @@ def _action(headers: dict[str, str], body: bytes, service: str) -> str:
     if len(keys) != len(set(keys)):
         raise _Refused(400, "MalformedQueryString", "A parameter appears more than once.", service)
     action = dict(pairs).get("Action", "")
-    if not _ACTION_RE.match(action):
+    if not _ACTION_RE.fullmatch(action):
         raise _Refused(400, "MissingAction", "The request must name one Action in its body.", service)
     target = headers.get("x-amz-target")
     if target is not None and target.rsplit(".", 1)[-1] != action:

@@ -169,6 +169,17 @@ def test_duplicate_parameters_are_refused(live_server, sandbox_account):
     assert response.status_code in (400, 403)
 
 
+def test_an_action_with_a_trailing_newline_is_refused(live_server, sandbox_account):
+    # `$` in a pattern also matches before a final newline: "CreateVpcPeeringConnection\n" is not on the deny-list.
+    response = _send(
+        live_server,
+        sandbox_account,
+        body="Action=CreateVpcPeeringConnection%0A&Version=2016-11-15",
+        headers={"Content-Type": FORM},
+    )
+    assert response.status_code in (400, 403)
+
+
 def test_a_body_moto_would_read_differently_is_refused(live_server, sandbox_account):
     # A gzip Content-Encoding makes moto decompress the body: the action it reads is not the one we judged.
     response = _send(
