@@ -20,6 +20,9 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"  # a closed loopback port: connecti
 def broker_down():
     """Point the Celery app at a broker that refuses connections, for real (no mocks), then restore it."""
     saved = app.conf.broker_url, app.conf.broker_write_url, app.conf.broker_transport_options
+    saved_transport = app.conf.broker_transport
+    # The embedded default pins the filesystem transport by name (config/celery.py), which would win over the URL.
+    app.conf.broker_transport = None
     app.conf.broker_url = CLOSED_PORT_BROKER
     # With CELERY_BROKER_URL in the environment (as in CI), Celery resolves the write URL from it: pin that too.
     app.conf.broker_write_url = CLOSED_PORT_BROKER
@@ -28,6 +31,7 @@ def broker_down():
     app.amqp._producer_pool = None
     yield
     app.conf.broker_url, app.conf.broker_write_url, app.conf.broker_transport_options = saved
+    app.conf.broker_transport = saved_transport
     app._pool = None
     app.amqp._producer_pool = None
 
