@@ -14,8 +14,6 @@ from provisioning.steps.load_balancer import SPEC as STEP5
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_DIRS = ("provisioning", "tutorial", "config", "templates", "static")
-# i10c is splitting Step 5's figure generator into a shared toolkit and per-step figure code (issue 10).
-NOT_YET_SPLIT = {"tutorial/content/figures_build.py"}
 
 
 def _engine_files() -> list[Path]:
@@ -27,7 +25,7 @@ def _engine_files() -> list[Path]:
                 continue
             if rel.startswith("provisioning/steps/") or "/tests/" in rel or "/migrations/" in rel:
                 continue
-            if rel in NOT_YET_SPLIT or "/vendor/" in rel:
+            if "/vendor/" in rel:
                 continue
             out.append(path)
     return out

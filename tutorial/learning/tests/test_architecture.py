@@ -76,3 +76,26 @@ def test_az_chips_and_names_come_from_the_snapshot():
     assert alb.chips == ["1a", "1c"]
     alb_sg = next(b for b in diagram.boxes if b.key == "alb-sg")
     assert alb_sg.lines == ["aws-hands-on-alb"] and alb_sg.present
+
+
+def test_step6_draws_every_instance_in_its_zone_with_its_health():
+    diagram = architecture_diagram(
+        architecture={
+            "alb": {"name": "aws-hands-on", "azs": ["ap-northeast-1a", "ap-northeast-1c"]},
+            "listener": {"port": 80, "protocol": "HTTP"},
+            "target_group": {"name": "aws-hands-on"},
+            "instances": [
+                {"id": "i-1", "az": "ap-northeast-1a", "state": "running"},
+                {"id": "i-2", "az": "ap-northeast-1c", "state": "stopped"},
+            ],
+            "targets": [{"id": "i-1", "health": "healthy"}, {"id": "i-2", "health": "unused"}],
+        },
+        statuses={"redundancy.all_targets_healthy": "fail", "redundancy.dns_reachable": "pass"},
+        tutorial="aws-hands-on",
+        step="redundancy",
+    )
+    boxes = {b.key: b for b in diagram.boxes}
+    assert boxes["instance-1"].present and boxes["instance-2"].present
+    assert "ap-northeast-1c · stopped · unused" in boxes["instance-2"].lines
+    links = {link.key: link for link in diagram.links}
+    assert links["tg-instance-2"].status == "fail" and links["client-alb"].status == "pass"
