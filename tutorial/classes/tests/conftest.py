@@ -8,6 +8,20 @@ from ..models import Enrollment
 from ..services import classroom_create
 
 
+@pytest.fixture(autouse=True)
+def step5_alone(monkeypatch):
+    """These tests pin a class on Step 5 alone (issue 10: classes keep working for Step 5 alone): the dashboard,
+    CSV and check everyone see only that step of the tutorial. A class over several steps is i13's to pin."""
+    import provisioning.steps as steps
+
+    real = steps.step_keys
+
+    def step5_only(tutorial=None):
+        return [(t, s) for t, s in real(tutorial) if s == "load-balancer"]
+
+    monkeypatch.setattr(steps, "step_keys", step5_only)
+
+
 @pytest.fixture
 def classroom(instructor):
     return classroom_create(
