@@ -68,6 +68,7 @@ def step(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
         "sections": version.sections,
         # Each section with the one after it, for the "next section" link at its end.
         "section_pairs": list(zip(version.sections, (*version.sections[1:], None), strict=True)),
+        "lab_slug": _lab_section(version.sections),
         "lang": lang,
         "previous_step": previous.version(lang) if previous else None,
         "previous_slug": previous.slug if previous else None,
@@ -76,6 +77,15 @@ def step(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
     }
     context.update(learning.step_page_context(user=request.user, tutorial=pack.slug, step=current.slug))
     return render(request, "tutorial/step.html", context)
+
+
+def _lab_section(sections) -> str | None:
+    """Where the lab (the live diagram, Prepare, Do it for me, Clean up) sits: the first section without a
+    checkpoint (an overview, such as Step 5's architecture), else the first section, so every step has one."""
+    for section in sections:
+        if not section.checks:
+            return section.slug
+    return sections[0].slug if sections else None
 
 
 @require_safe

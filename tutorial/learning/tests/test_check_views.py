@@ -196,3 +196,12 @@ def test_architecture_partial_colours_links_from_the_latest_run(client, connecte
     assert 'data-link="tg-instance" data-status="fail"' in html
     assert 'data-link="client-alb" data-status="pass"' in html
     assert "AZ 1a" in html and "AZ 1c" in html and "AZ 1d" in html
+
+
+@pytest.mark.parametrize("step", ["load-balancer", "redundancy"])
+def test_every_step_page_offers_the_lab_with_prepare_do_it_for_me_and_clean_up(client, connected_student, step):
+    # Step 6 has no overview section without a checkpoint: its lab sits in its first section instead of nowhere.
+    client.force_login(connected_student)
+    html = client.get(f"/ja/tutorials/{TUTORIAL}/{step}/").content.decode()
+    assert html.count('id="lc-lab-title"') == 1
+    assert reverse("learning:recipe", args=[TUTORIAL, step, "prerequisites"]) in html
