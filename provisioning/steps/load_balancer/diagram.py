@@ -9,6 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from provisioning.checks.base import t
+from provisioning.steps.diagram import (
+    alb_node,
+    as_dict,
+    between,
+    client_node,
+    front_links,
+    listener_node,
+    sg_names,
+    short,
+    target_group_node,
+)
 from provisioning.steps.spec import DiagramLink, DiagramNode, DiagramSpec
 
 # Each link of the request path and the checks that cover it.
@@ -22,65 +33,24 @@ LINK_CHECKS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _d(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def short(value: Any, n: int = 22) -> str:
-    text = str(value or "")
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def sg_names(arch: dict, ids: list | None) -> list[str]:
-    groups = _d(arch.get("security_groups"))
-    return [short(_d(groups.get(g)).get("name") or g) for g in ids or []]
-
-
-def az_chips(alb: dict) -> tuple[str, ...]:
-    return tuple(str(z)[-2:] if len(str(z)) > 2 else str(z) for z in alb.get("azs") or [])
-
-
 def diagram(architecture: dict[str, Any]) -> DiagramSpec:
-    arch = _d(architecture)
-    alb, listener, tg, inst = (_d(arch.get(k)) for k in ("alb", "listener", "target_group", "instance"))
+    arch = as_dict(architecture)
+    alb, listener, tg, inst = (as_dict(arch.get(k)) for k in ("alb", "listener", "target_group", "instance"))
     targets = [x for x in arch.get("targets") or [] if isinstance(x, dict)]
     target = targets[0] if targets else {}
     health = t("ヘルス", "health")
 
-    client = DiagramNode("client", 10, 130, 84, 56, t("クライアント", "Client"), (t("ブラウザー", "browser"),))
-    alb_box = DiagramNode(
-        "alb",
-        160,
-        100,
-        176,
-        116,
-        t("ロードバランサー", "Load balancer"),
-        (short(alb.get("name") or "aws-hands-on"), f"{alb.get('scheme') or '—'} · {alb.get('state') or '—'}"),
-        chips=az_chips(alb),
-        present=bool(alb),
-    )
-    lst_box = DiagramNode(
-        "listener",
-        392,
-        130,
-        92,
-        56,
-        t("リスナー", "Listener"),
-        (f"{listener.get('protocol') or 'HTTP'}:{listener.get('port') or 80}",),
-        present=bool(listener),
-    )
-    tg_box = DiagramNode(
-        "tg",
-        540,
-        122,
-        132,
-        72,
-        t("ターゲットグループ", "Target group"),
-        (
+    client = client_node()
+    alb_box = alb_node(alb, x=160, w=176, fallback_name="aws-hands-on")
+    lst_box = listener_node(listener, x=392, w=92)
+    tg_box = target_group_node(
+        tg,
+        x=540,
+        w=132,
+        lines=(
             short(tg.get("name") or "aws-hands-on", 19),
             {lang: f"{health[lang]}: {target.get('health') or '—'}" for lang in ("ja", "en")},
         ),
-        present=bool(tg),
     )
     inst_box = DiagramNode(
         "instance",
@@ -113,42 +83,13 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         present=bool(inst.get("security_groups")),
     )
 
-    def between(a: DiagramNode, b: DiagramNode) -> int:
-        return (a.x + a.w + b.x) // 2
-
     def cx(n: DiagramNode) -> int:
         return n.x + n.w // 2
 
     only_alb = t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG")
     direct = t(":8000 への直接アクセス（遮断されるべき）", "direct access to :8000 (must be blocked)")
     links = (
-        DiagramLink(
-            "client-alb",
-            f"M{client.x + client.w},158 L{alb_box.x},158",
-            t("インターネットから HTTP :80", "HTTP :80 from the internet"),
-            t("HTTP :80", "HTTP :80"),
-            LINK_CHECKS["client-alb"],
-            between(client, alb_box),
-            150,
-        ),
-        DiagramLink(
-            "alb-listener",
-            f"M{alb_box.x + alb_box.w},158 L{lst_box.x},158",
-            t("リスナー", "listener"),
-            t(":80", ":80"),
-            LINK_CHECKS["alb-listener"],
-            between(alb_box, lst_box),
-            150,
-        ),
-        DiagramLink(
-            "listener-tg",
-            f"M{lst_box.x + lst_box.w},158 L{tg_box.x},158",
-            t("転送", "forward"),
-            t("転送", "forward"),
-            LINK_CHECKS["listener-tg"],
-            between(lst_box, tg_box),
-            150,
-        ),
+        *front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS),
         DiagramLink(
             "tg-instance",
             f"M{tg_box.x + tg_box.w},158 L{inst_box.x},158",
@@ -183,14 +124,14 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
 
 def billable_from_run(architecture: dict[str, Any], statuses: dict[str, str]) -> list[dict[str, Any]]:
     """What the latest run saw that costs money, when no teardown has listed it (the ALB and the instance)."""
-    arch = _d(architecture)
+    arch = as_dict(architecture)
     out = []
     if statuses.get("alb.exists") == "pass":
-        alb = _d(arch.get("alb") or arch.get("load_balancer"))
+        alb = as_dict(arch.get("alb") or arch.get("load_balancer"))
         name = alb.get("name") or alb.get("LoadBalancerName") or "aws-hands-on"
         out.append({"type": "load-balancer", "id": alb.get("arn") or name, "name": name})
     if statuses.get("prereq.instance_running") == "pass":
-        inst = _d(arch.get("instance"))
+        inst = as_dict(arch.get("instance"))
         iid = inst.get("id") or inst.get("instance_id") or inst.get("InstanceId") or "CodeDeploy=aws-hands-on"
         out.append({"type": "instance", "id": iid})
     return out

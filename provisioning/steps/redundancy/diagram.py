@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from provisioning.checks.base import t
-from provisioning.steps.load_balancer.diagram import az_chips, sg_names, short
+from provisioning.steps.diagram import (
+    alb_node,
+    as_dict,
+    between,
+    client_node,
+    front_links,
+    listener_node,
+    sg_names,
+    short,
+    target_group_node,
+)
 from provisioning.steps.spec import DiagramLink, DiagramNode, DiagramSpec
 
 LINK_CHECKS: dict[str, tuple[str, ...]] = {
@@ -23,47 +33,17 @@ LINK_CHECKS: dict[str, tuple[str, ...]] = {
 MAX_INSTANCES = 3
 
 
-def _d(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
 def diagram(architecture: dict[str, Any]) -> DiagramSpec:
-    arch = _d(architecture)
-    alb, listener, tg = (_d(arch.get(k)) for k in ("alb", "listener", "target_group"))
+    arch = as_dict(architecture)
+    alb, listener, tg = (as_dict(arch.get(k)) for k in ("alb", "listener", "target_group"))
     instances = [i for i in arch.get("instances") or [] if isinstance(i, dict)][:MAX_INSTANCES]
     health = {str(x.get("id")): x for x in arch.get("targets") or [] if isinstance(x, dict)}
 
-    client = DiagramNode("client", 10, 130, 84, 56, t("クライアント", "Client"), (t("ブラウザー", "browser"),))
-    alb_box = DiagramNode(
-        "alb",
-        150,
-        100,
-        170,
-        116,
-        t("ロードバランサー", "Load balancer"),
-        (short(alb.get("name") or "aws-hands-on"), f"{alb.get('scheme') or '—'} · {alb.get('state') or '—'}"),
-        chips=az_chips(alb),
-        present=bool(alb),
-    )
-    lst_box = DiagramNode(
-        "listener",
-        368,
-        130,
-        84,
-        56,
-        t("リスナー", "Listener"),
-        (f"{listener.get('protocol') or 'HTTP'}:{listener.get('port') or 80}",),
-        present=bool(listener),
-    )
-    tg_box = DiagramNode(
-        "tg",
-        500,
-        122,
-        124,
-        72,
-        t("ターゲットグループ", "Target group"),
-        (short(tg.get("name") or "aws-hands-on", 18), f"{len(health)} target(s)"),
-        present=bool(tg),
+    client = client_node()
+    alb_box = alb_node(alb, x=150, w=170, fallback_name="aws-hands-on")
+    lst_box = listener_node(listener, x=368, w=84)
+    tg_box = target_group_node(
+        tg, x=500, w=124, lines=(short(tg.get("name") or "aws-hands-on", 18), f"{len(health)} target(s)")
     )
     slots = max(2, len(instances))
     boxes = []
@@ -98,38 +78,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         present=bool(groups),
     )
 
-    def mid(a: DiagramNode, b: DiagramNode) -> int:
-        return (a.x + a.w + b.x) // 2
-
-    links = [
-        DiagramLink(
-            "client-alb",
-            f"M{client.x + client.w},158 L{alb_box.x},158",
-            t("インターネットから HTTP :80", "HTTP :80 from the internet"),
-            t("HTTP :80", "HTTP :80"),
-            LINK_CHECKS["client-alb"],
-            mid(client, alb_box),
-            150,
-        ),
-        DiagramLink(
-            "alb-listener",
-            f"M{alb_box.x + alb_box.w},158 L{lst_box.x},158",
-            t("リスナー", "listener"),
-            t(":80", ":80"),
-            LINK_CHECKS["alb-listener"],
-            mid(alb_box, lst_box),
-            150,
-        ),
-        DiagramLink(
-            "listener-tg",
-            f"M{lst_box.x + lst_box.w},158 L{tg_box.x},158",
-            t("転送", "forward"),
-            t("転送", "forward"),
-            LINK_CHECKS["listener-tg"],
-            mid(lst_box, tg_box),
-            150,
-        ),
-    ]
+    links = front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS)
     for box in boxes:
         links.append(
             DiagramLink(
@@ -138,7 +87,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
                 t("HTTP :8000（登録・healthy）", "HTTP :8000 (registered, healthy)"),
                 t(":8000", ":8000"),
                 LINK_CHECKS["tg-instance"],
-                mid(tg_box, box),
+                between(tg_box, box),
                 (158 + box.y + box.h // 2) // 2 - 4,
             )
         )
@@ -170,9 +119,9 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
 
 def billable_from_run(architecture: dict[str, Any], statuses: dict[str, str]) -> list[dict[str, Any]]:
     """What the latest run saw that costs money: the ALB and every tagged instance not terminated."""
-    arch = _d(architecture)
+    arch = as_dict(architecture)
     out = []
-    alb = _d(arch.get("alb"))
+    alb = as_dict(arch.get("alb"))
     if alb:
         name = alb.get("name") or "aws-hands-on"
         out.append({"type": "load-balancer", "id": alb.get("id") or name, "name": name})
