@@ -76,6 +76,7 @@ def step(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
         "next_slug": following.slug if following else None,
     }
     context.update(learning.step_page_context(user=request.user, tutorial=pack.slug, step=current.slug))
+    context["minutes_left"] = learning.minutes_left(learning=context["learning"], sections=version.sections)
     return render(request, "tutorial/step.html", context)
 
 

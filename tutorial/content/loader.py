@@ -29,7 +29,9 @@ FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
 TUTORIAL_KEYS = {"slug", "title", "description", "region", "steps"}
 STEP_ENTRY_KEYS = {"slug", "parameters"}
 FRONT_MATTER_KEYS = {"title", "order", "slug", "sections"}
-SECTION_KEYS = {"slug", "title", "checks"}
+SECTION_KEYS = {"slug", "title", "checks", "minutes"}
+# A section's estimated time (`minutes:`): a whole number of minutes, at most this (a typo such as 300 is caught).
+MAX_SECTION_MINUTES = 180
 FIGURE_KEYS = {"alt", "caption"}
 SVG_SIZE_RE = re.compile(r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"')
 
@@ -359,6 +361,7 @@ def _front_matter(front, path: Path, step_slug: str, spec, problems: _Problems) 
         seen_sections.add(slug)
         if "title" in item and (not isinstance(item["title"], str) or not item["title"].strip()):
             problems.add(path, _line(item, "title"), f"section '{slug}' needs a title")
+        minutes = _minutes(item, slug, path, problems)
         declared = spec.sections.get(slug, ())
         if "checks" in item:  # optional: the spec says which checks a section runs; a pack that says so must agree
             checks = item.get("checks")
@@ -378,7 +381,16 @@ def _front_matter(front, path: Path, step_slug: str, spec, problems: _Problems) 
                     f"section '{slug}' runs {', '.join(missing)} too in the step's spec "
                     f"(provisioning/steps/): list every one of its checks, or leave 'checks' out",
                 )
-        sections.append({"slug": slug, "title": str(item.get("title", "")), "checks": list(declared), "line": line})
+        sections.append(
+            {
+                "slug": slug,
+                "title": str(item.get("title", "")),
+                "checks": list(declared),
+                "minutes": minutes,
+                "minutes_line": _line(item, "minutes") if "minutes" in item else line,
+                "line": line,
+            }
+        )
     listed = [s["slug"] for s in sections]
     for slug in spec.sections:
         if slug not in listed and "sections" in front:
@@ -396,6 +408,21 @@ def _front_matter(front, path: Path, step_slug: str, spec, problems: _Problems) 
     if len(problems.items) > before:
         return None
     return {"title": title.strip(), "order": order, "sections": sections}
+
+
+def _minutes(item: LineDict, slug: str, path: Path, problems: _Problems) -> int | None:
+    """A section's estimated time in minutes (optional): a whole number from 1 to MAX_SECTION_MINUTES."""
+    if "minutes" not in item:
+        return None
+    value = item["minutes"]
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_SECTION_MINUTES:
+        problems.add(
+            path,
+            _line(item, "minutes"),
+            f"minutes of section '{slug}' must be a whole number from 1 to {MAX_SECTION_MINUTES}, not {value!r}",
+        )
+        return None
+    return value
 
 
 def _check_problem(check_id, section_slug: str, spec, seen: set[str]) -> str | None:
@@ -417,6 +444,15 @@ def _same_sections(reference: tuple[Path, list], path: Path, sections: list[dict
     if [(s["slug"], s["checks"]) for s in ref] != [(s["slug"], s["checks"]) for s in sections]:
         line = sections[0]["line"] if sections else 1
         problems.add(path, line, f"sections and their checks must be the same as in {ref_path.name}")
+        return
+    for mine, theirs in zip(sections, ref, strict=True):
+        if mine["minutes"] != theirs["minutes"]:
+            problems.add(
+                path,
+                mine["minutes_line"],
+                f"minutes of section '{mine['slug']}' is {mine['minutes']} here but {theirs['minutes']} in "
+                f"{ref_path.name}: every language shares a section's estimated time",
+            )
 
 
 def _split_sections(body: list[str], body_start: int, sections: list[dict], path: Path, problems: _Problems):
@@ -576,6 +612,7 @@ def _render_version(
                     html=rendering.render_markdown("\n".join(chunk["lines"]), figure_html=figure_html),
                     cli=rendering.cli_for_language(script[1], lang, languages()) if script else None,
                     line=chunk["line"],
+                    minutes=declared["minutes"],
                 )
             )
     return StepVersion(lang=lang, title=meta["title"], sections=tuple(sections), source=path)

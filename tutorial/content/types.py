@@ -31,6 +31,7 @@ class Section:
     html: SafeString  # the sanitised body, figures and copy buttons included
     cli: str | None  # the AWS CLI equivalent for this language, if the pack has one
     line: int  # where the section starts in its Markdown file
+    minutes: int | None = None  # the pack's estimate of the time the section takes (front matter `minutes:`)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class StepVersion:
 
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
+
+    @property
+    def total_minutes(self) -> int:
+        """The step's estimated time: the sum of its sections' estimates (0 when the pack gives none)."""
+        return sum(s.minutes or 0 for s in self.sections)
 
 
 @dataclass(frozen=True)

@@ -333,6 +333,24 @@ def _billable_label(item: dict, lang: str) -> str:
     return f"{names['en' if lang == 'en' else 'ja']} {ident}".strip()
 
 
+def minutes_left(*, learning: StepLearning, sections) -> int | None:
+    """The estimated time of what is not done yet (the content pack's `minutes` of each section), or None when
+    there is no progress to go by (not signed in or not connected). A section with a checkpoint is done when it is
+    complete; one without (an explanation) once a section after it is complete. learning.js keeps it up to date."""
+    if not (learning.authenticated and learning.connected):
+        return None
+    left, later_done = 0, False
+    for section in reversed(sections):
+        if section.checks:
+            done = learning.section_state(section.slug) == COMPLETE
+            later_done = later_done or done
+        else:
+            done = later_done
+        if not done:
+            left += section.minutes or 0
+    return left
+
+
 def step_page_context(*, user, tutorial: str, step: str) -> dict[str, Any]:
     """Extra context for a step page: the learner's latest run, results per section, progress, connection."""
     learning = step_learning(user=user, tutorial=tutorial, step=step)

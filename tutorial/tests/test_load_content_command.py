@@ -14,6 +14,7 @@ def test_summary_for_the_real_content():
     text = out.getvalue()
     assert "aws-hands-on" in text
     assert "load-balancer: 6 sections, 15 checks, 17 figures" in text
+    assert "about 48 min" in text
     assert "content OK" in text
 
 

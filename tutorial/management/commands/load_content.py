@@ -33,6 +33,6 @@ class Command(BaseCommand):
                 cli = sum(1 for s in first.sections if s.cli)
                 self.stdout.write(
                     f"  {step.slug}: {len(first.sections)} sections, {checks} checks, {len(step.figures)} figures, "
-                    f"{cli} CLI blocks, languages {', '.join(step.versions)}"
+                    f"{cli} CLI blocks, about {first.total_minutes} min, languages {', '.join(step.versions)}"
                 )
         self.stdout.write(self.style.SUCCESS(f"content OK: {len(library.tutorials)} tutorial(s) in {content_dir}"))

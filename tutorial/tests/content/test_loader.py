@@ -212,3 +212,41 @@ def test_every_problem_is_reported_at_once(pack):
     problems = problems_of(pack)
     assert {p.file.name for p in problems} >= {"step.ja.md", "tutorial.yaml"}
     assert all(str(p).startswith(f"{p.file}:{p.line}: ") for p in problems)
+
+
+# --- estimated time per section (front matter `minutes:`) -------------------------------------------------------
+
+
+def test_every_section_of_the_real_pack_has_the_same_estimate_in_every_language(pack):
+    tutorial = load_library(pack.root).tutorial("aws-hands-on")
+    for step in tutorial.steps:
+        ja, en = step.version("ja"), step.version("en")
+        assert all(isinstance(s.minutes, int) and s.minutes > 0 for s in ja.sections), step.slug
+        assert [s.minutes for s in ja.sections] == [s.minutes for s in en.sections]
+        assert ja.total_minutes == sum(s.minutes for s in ja.sections)
+    assert tutorial.step("load-balancer").version("ja").section("create-alb").minutes == 20
+
+
+def test_a_section_without_minutes_has_no_estimate(pack):
+    for step_file in (STEP_JA, STEP_EN):
+        pack.replace(step_file, "    minutes: 3\n", "")
+    step = load_library(pack.root).tutorial("aws-hands-on").step("load-balancer")
+    assert step.version("ja").section("architecture").minutes is None
+    assert step.version("ja").total_minutes == 45
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "1.5", "ten", "true", "181", "[10]"])
+def test_minutes_that_are_not_a_sane_whole_number_name_file_and_line(pack, bad):
+    pack.replace(STEP_JA, "    minutes: 20\n", f"    minutes: {bad}\n")
+    line = pack.line_of(STEP_JA, f"minutes: {bad}")
+    assert_problem(
+        problems_of(pack), file="step.ja.md", line=line, says="minutes of section 'create-alb' must be a whole number"
+    )
+
+
+def test_languages_that_disagree_on_a_sections_minutes_are_named(pack):
+    pack.replace(STEP_EN, "    minutes: 20\n", "    minutes: 25\n")
+    line = pack.line_of(STEP_EN, "minutes: 25")
+    assert_problem(
+        problems_of(pack), file="step.en.md", line=line, says="minutes of section 'create-alb' is 25 here but 20"
+    )

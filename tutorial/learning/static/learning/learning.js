@@ -67,6 +67,7 @@
       var link = document.querySelector('[data-lc-toc="' + slug + '"]');
       if (link) link.setAttribute("data-state", state);
     });
+    updateTimeLeft();
     var line = document.getElementById("lc-toc-progress");
     if (!line || !panels.length) return;
     line.textContent = line
@@ -79,6 +80,29 @@
     bar.setAttribute("aria-hidden", "true");
     line.appendChild(bar);
   }
+  // "About 25 min left": the estimates (data-minutes) of the sections not done yet. A section with a checkpoint is
+  // done when complete; one without (an explanation) once a section after it is complete (as selectors.minutes_left).
+  function updateTimeLeft() {
+    var left = document.getElementById("toc-time-left");
+    if (!left) return;
+    var links = Array.prototype.slice.call(document.querySelectorAll("[data-toc-slug]")).reverse();
+    var minutes = 0;
+    var laterDone = false;
+    links.forEach(function (link) {
+      var done;
+      if (link.hasAttribute("data-lc-toc")) {
+        done = link.getAttribute("data-state") === "complete";
+        laterDone = laterDone || done;
+      } else {
+        done = laterDone;
+      }
+      if (!done) minutes += parseInt(link.getAttribute("data-minutes"), 10) || 0;
+    });
+    left.textContent = minutes
+      ? left.getAttribute("data-text").replace("{minutes}", String(minutes))
+      : left.getAttribute("data-text-none");
+  }
+
   document.addEventListener("htmx:afterSettle", updateProgress);
   updateProgress();
 
