@@ -53,16 +53,17 @@ class SandboxServer:
         # moto builds ~1,300 default AMIs into every account's EC2 backend on its first request: that doubled the
         # cost of a learner's first check (benchmarks/class_check_everyone.py). The recipes need none of them.
         os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
         from werkzeug.serving import make_server
 
         from provisioning.sandbox.dataplane import make_dataplane_server
         from provisioning.sandbox.limits import RateLimited, install_quotas
         from provisioning.sandbox.model import install_request_path_model
+        from provisioning.sandbox.speedups import CachedDispatcher, install_speedups
 
         if self.port:
             _check_free(self.host, self.port)  # werkzeug would print a paragraph and exit; say it in one line
-        app: Any = DomainDispatcherApplication(create_backend_app)
+        app: Any = CachedDispatcher(create_backend_app)
         if self.state_dir:
             from provisioning.sandbox.limits import ACCOUNT_KEY
             from provisioning.sandbox.persistence import StateStore, Tracked
@@ -76,7 +77,7 @@ class SandboxServer:
         except OSError:
             self._moto.server_close()
             raise
-        self._uninstall = [install_request_path_model(), install_quotas()]
+        self._uninstall = [install_request_path_model(), install_quotas(), install_speedups()]
         if self.store is not None:
             self.store.restore_all()  # before the first request is served
             self.store.start()
