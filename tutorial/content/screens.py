@@ -6,7 +6,23 @@ values; nothing here knows a step. Every name, id and address on a screen is an 
 
 from __future__ import annotations
 
-from .svg import GREEN, INK, MUTED, NAVY, button, console, highlight, line, panel, rect, status, table, tabs, text
+from .svg import (
+    GREEN,
+    HIGHLIGHT,
+    INK,
+    MUTED,
+    NAVY,
+    button,
+    console,
+    highlight,
+    line,
+    panel,
+    rect,
+    status,
+    table,
+    tabs,
+    text,
+)
 
 
 def wizard_footer(back: bool, next_label: str, *, mark_next=False) -> str:
@@ -44,6 +60,48 @@ def pill(x, y, s) -> str:
     return rect(x - 38, y - 16, 76, 22, fill="#fff", stroke=NAVY, rx=11) + text(
         x, y, s, size=12.5, anchor="middle", mono=True, weight="bold"
     )
+
+
+def cloud_and_vpc(y, h, label: str, *, label_y, vpc_y, vpc_h, vpc_label: str) -> str:
+    """The dashed AWS cloud frame (its region in `label`) and the VPC box inside it, of an architecture diagram."""
+    out = rect(170, y, 1010, h, fill="none", stroke="#879596", rx=10, extra=' stroke-dasharray="8 6"')
+    out += text(190, label_y, label, size=15, fill=MUTED, weight="bold")
+    out += rect(190, vpc_y, 970, vpc_h, fill="#f7faf7", stroke=GREEN, rx=8)
+    return out + text(206, vpc_y + 24, vpc_label, size=14, fill=GREEN, weight="bold")
+
+
+def client_box(x, y) -> str:
+    """The client (a screen on a stand) of an architecture diagram, 120 x 90 at (x, y)."""
+    out = rect(x, y, 120, 90, fill="#fff", stroke=INK, rx=8)
+    out += rect(x + 30, y + 16, 60, 40, fill="#e8edf2", stroke=INK, rx=3) + rect(x + 20, y + 58, 80, 6, fill=INK, rx=2)
+    out += text(x + 60, y + 84, "クライアント", size=14, weight="bold", anchor="middle")
+    return out + text(x + 60, y + 110, "Client", size=13, fill=MUTED, anchor="middle")
+
+
+def security_group_frame(x, y, w, h, label: str, *, label_dy=22, size=13) -> str:
+    """The dashed outline of a security group around what it guards, `label` (its rule) at its top left."""
+    out = rect(x, y, w, h, fill="none", stroke=HIGHLIGHT, rx=8, extra=' stroke-dasharray="6 4"')
+    return out + text(x + 10, y + label_dy, label, size=size, fill=HIGHLIGHT, weight="bold", mono=True)
+
+
+def load_balancer_box(x, y, w, h, name: str, *, title_y, listener_y, listener_w) -> str:
+    """An Application Load Balancer named `name` with its HTTP:80 listener, centred in a w x h box at (x, y)."""
+    cx = x + w // 2
+    out = rect(x, y, w, h, fill="#f4ecff", stroke="#8c4fff", rx=8)
+    out += text(cx, title_y, "アプリケーション", size=15, weight="bold", anchor="middle")
+    out += text(cx, title_y + 20, "ロードバランサー", size=15, weight="bold", anchor="middle")
+    out += text(cx, title_y + 42, f"Application Load Balancer \u201c{name}\u201d", size=12, fill=MUTED, anchor="middle")
+    out += rect(cx - listener_w // 2, listener_y, listener_w, 56, fill="#fff", stroke="#8c4fff", rx=6)
+    out += text(cx, listener_y + 24, "HTTP:80 リスナー", size=14, weight="bold", anchor="middle")
+    return out + text(cx, listener_y + 44, "HTTP:80 listener", size=12, fill=MUTED, anchor="middle")
+
+
+def target_group_box(x, y, name: str) -> str:
+    """A target group named `name`, 190 x 100 at (x, y)."""
+    out = rect(x, y, 190, 100, fill="#fff", stroke="#8c4fff", rx=8)
+    out += text(x + 95, y + 34, "ターゲットグループ", size=15, weight="bold", anchor="middle")
+    out += text(x + 95, y + 54, "Target group", size=12, fill=MUTED, anchor="middle")
+    return out + text(x + 95, y + 80, name, size=14, anchor="middle", mono=True)
 
 
 def browser(x, y, w, h, url: str, *, mark_url=True) -> str:

@@ -10,10 +10,15 @@ from __future__ import annotations
 from tutorial.content.screens import (
     arrow,
     browser,
+    client_box,
+    cloud_and_vpc,
     django_welcome,
+    load_balancer_box,
     load_balancer_page,
     pill,
+    security_group_frame,
     success_banner,
+    target_group_box,
     target_group_page,
     wizard_footer,
 )
@@ -604,35 +609,24 @@ def sg_04() -> str:
 
 def architecture() -> str:
     out = [rect(0, 0, 1200, 500, fill="#fff")]
-    out.append(rect(170, 30, 1010, 440, fill="none", stroke="#879596", rx=10, extra=' stroke-dasharray="8 6"'))
     out.append(
-        text(190, 58, "AWS クラウド / AWS Cloud — ap-northeast-1 (東京 / Tokyo)", size=15, fill=MUTED, weight="bold")
+        cloud_and_vpc(
+            30,
+            440,
+            "AWS クラウド / AWS Cloud — ap-northeast-1 (東京 / Tokyo)",
+            label_y=58,
+            vpc_y=80,
+            vpc_h=370,
+            vpc_label="VPC (デフォルト / default)",
+        )
     )
-    out.append(rect(190, 80, 970, 370, fill="#f7faf7", stroke=GREEN, rx=8))
-    out.append(text(206, 104, "VPC (デフォルト / default)", size=14, fill=GREEN, weight="bold"))
-    # client
-    out.append(rect(24, 246, 120, 90, fill="#fff", stroke=INK, rx=8))
-    out.append(rect(54, 262, 60, 40, fill="#e8edf2", stroke=INK, rx=3) + rect(44, 304, 80, 6, fill=INK, rx=2))
-    out.append(text(84, 330, "クライアント", size=14, weight="bold", anchor="middle"))
-    out.append(text(84, 356, "Client", size=13, fill=MUTED, anchor="middle"))
+    out.append(client_box(24, 246))
     # ALB with its security group
-    out.append(rect(236, 140, 300, 220, fill="none", stroke=HIGHLIGHT, rx=8, extra=' stroke-dasharray="6 4"'))
-    out.append(text(246, 162, "SG aws-hands-on-alb: 80 ← 0.0.0.0/0", size=13, fill=HIGHLIGHT, weight="bold", mono=True))
-    out.append(rect(256, 176, 260, 168, fill="#f4ecff", stroke="#8c4fff", rx=8))
-    out.append(text(386, 204, "アプリケーション", size=15, weight="bold", anchor="middle"))
-    out.append(text(386, 224, "ロードバランサー", size=15, weight="bold", anchor="middle"))
-    out.append(text(386, 246, f"Application Load Balancer \u201c{LB}\u201d", size=12, fill=MUTED, anchor="middle"))
-    out.append(rect(284, 264, 204, 56, fill="#fff", stroke="#8c4fff", rx=6))
-    out.append(text(386, 288, "HTTP:80 リスナー", size=14, weight="bold", anchor="middle"))
-    out.append(text(386, 308, "HTTP:80 listener", size=12, fill=MUTED, anchor="middle"))
-    # target group
-    out.append(rect(600, 196, 190, 100, fill="#fff", stroke="#8c4fff", rx=8))
-    out.append(text(695, 230, "ターゲットグループ", size=15, weight="bold", anchor="middle"))
-    out.append(text(695, 250, "Target group", size=12, fill=MUTED, anchor="middle"))
-    out.append(text(695, 276, LB, size=14, anchor="middle", mono=True))
+    out.append(security_group_frame(236, 140, 300, 220, "SG aws-hands-on-alb: 80 ← 0.0.0.0/0"))
+    out.append(load_balancer_box(256, 176, 260, 168, LB, title_y=204, listener_y=264, listener_w=204))
+    out.append(target_group_box(600, 196, LB))
     # EC2 with its security group
-    out.append(rect(856, 140, 290, 220, fill="none", stroke=HIGHLIGHT, rx=8, extra=' stroke-dasharray="6 4"'))
-    out.append(text(866, 162, "SG aws-hands-on-ec2: 8000 ← ALB", size=13, fill=HIGHLIGHT, weight="bold", mono=True))
+    out.append(security_group_frame(856, 140, 290, 220, "SG aws-hands-on-ec2: 8000 ← ALB"))
     out.append(rect(876, 176, 250, 168, fill="#fff7ec", stroke=ORANGE, rx=8))
     out.append(text(1001, 212, "EC2 インスタンス", size=15, weight="bold", anchor="middle"))
     out.append(text(1001, 232, "EC2 instance", size=12, fill=MUTED, anchor="middle"))

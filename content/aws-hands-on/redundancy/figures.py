@@ -10,9 +10,14 @@ from __future__ import annotations
 from tutorial.content.screens import (
     arrow,
     browser,
+    client_box,
+    cloud_and_vpc,
     django_welcome,
+    load_balancer_box,
     menu,
     pill,
+    security_group_frame,
+    target_group_box,
     target_group_page,
 )
 from tutorial.content.svg import (
@@ -370,8 +375,7 @@ def browser_still_served() -> str:
 
 
 def _instance_box(x, y, instance: dict, label: str) -> str:
-    out = rect(x, y, 280, 164, fill="none", stroke=HIGHLIGHT, rx=8, extra=' stroke-dasharray="6 4"')
-    out += text(x + 10, y + 20, "SG aws-hands-on-ec2: 8000 ← ALB", size=12.5, fill=HIGHLIGHT, weight="bold", mono=True)
+    out = security_group_frame(x, y, 280, 164, "SG aws-hands-on-ec2: 8000 ← ALB", label_dy=20, size=12.5)
     out += rect(x + 16, y + 32, 248, 122, fill="#fff7ec", stroke=ORANGE, rx=8)
     out += text(x + 140, y + 58, f"EC2 インスタンス {label}", size=15, weight="bold", anchor="middle")
     out += text(x + 140, y + 78, f"EC2 instance {label} — {instance['name']}", size=12, fill=MUTED, anchor="middle")
@@ -383,12 +387,17 @@ def _instance_box(x, y, instance: dict, label: str) -> str:
 
 def architecture() -> str:
     out = [rect(0, 0, 1200, 600, fill="#fff")]
-    out.append(rect(170, 20, 1010, 560, fill="none", stroke="#879596", rx=10, extra=' stroke-dasharray="8 6"'))
     out.append(
-        text(190, 46, "AWS クラウド / AWS Cloud — ap-northeast-1 (東京 / Tokyo)", size=15, fill=MUTED, weight="bold")
+        cloud_and_vpc(
+            20,
+            560,
+            "AWS クラウド / AWS Cloud — ap-northeast-1 (東京 / Tokyo)",
+            label_y=46,
+            vpc_y=62,
+            vpc_h=500,
+            vpc_label="VPC (デフォルト / default)",
+        )
     )
-    out.append(rect(190, 62, 970, 500, fill="#f7faf7", stroke=GREEN, rx=8))
-    out.append(text(206, 86, "VPC (デフォルト / default)", size=14, fill=GREEN, weight="bold"))
     # One band per Availability Zone, each with its subnet; the ALB has a node in every enabled AZ.
     for i, zone in enumerate((FIRST["az"], SECOND["az"])):
         y = 100 + i * 226
@@ -414,30 +423,15 @@ def architecture() -> str:
             anchor="end",
         )
     )
-    # client
-    out.append(rect(24, 266, 120, 90, fill="#fff", stroke=INK, rx=8))
-    out.append(rect(54, 282, 60, 40, fill="#e8edf2", stroke=INK, rx=3) + rect(44, 324, 80, 6, fill=INK, rx=2))
-    out.append(text(84, 350, "クライアント", size=14, weight="bold", anchor="middle"))
-    out.append(text(84, 376, "Client", size=13, fill=MUTED, anchor="middle"))
+    out.append(client_box(24, 266))
     # ALB across both AZs, with its security group
-    out.append(rect(236, 136, 290, 354, fill="none", stroke=HIGHLIGHT, rx=8, extra=' stroke-dasharray="6 4"'))
-    out.append(text(246, 156, "SG aws-hands-on-alb: 80 ← 0.0.0.0/0", size=13, fill=HIGHLIGHT, weight="bold", mono=True))
-    out.append(rect(256, 170, 250, 306, fill="#f4ecff", stroke="#8c4fff", rx=8))
-    out.append(text(381, 214, "アプリケーション", size=15, weight="bold", anchor="middle"))
-    out.append(text(381, 234, "ロードバランサー", size=15, weight="bold", anchor="middle"))
-    out.append(text(381, 256, f"Application Load Balancer \u201c{LB}\u201d", size=12, fill=MUTED, anchor="middle"))
-    out.append(rect(281, 284, 200, 56, fill="#fff", stroke="#8c4fff", rx=6))
-    out.append(text(381, 308, "HTTP:80 リスナー", size=14, weight="bold", anchor="middle"))
-    out.append(text(381, 328, "HTTP:80 listener", size=12, fill=MUTED, anchor="middle"))
+    out.append(security_group_frame(236, 136, 290, 354, "SG aws-hands-on-alb: 80 ← 0.0.0.0/0", label_dy=20))
+    out.append(load_balancer_box(256, 170, 250, 306, LB, title_y=214, listener_y=284, listener_w=200))
     out.append(text(381, 390, "healthy なターゲットに", size=13, anchor="middle"))
     out.append(text(381, 410, "リクエストを振り分ける", size=13, anchor="middle"))
     out.append(text(381, 434, "spreads requests over", size=12, fill=MUTED, anchor="middle"))
     out.append(text(381, 452, "the healthy targets", size=12, fill=MUTED, anchor="middle"))
-    # target group
-    out.append(rect(590, 262, 190, 100, fill="#fff", stroke="#8c4fff", rx=8))
-    out.append(text(685, 296, "ターゲットグループ", size=15, weight="bold", anchor="middle"))
-    out.append(text(685, 316, "Target group", size=12, fill=MUTED, anchor="middle"))
-    out.append(text(685, 342, LB, size=14, anchor="middle", mono=True))
+    out.append(target_group_box(590, 262, LB))
     # the two instances, one per AZ
     out.append(_instance_box(846, 132, FIRST, "1"))
     out.append(_instance_box(846, 358, SECOND, "2"))
