@@ -23,18 +23,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from tests.processes import NotReady, free_pair, free_port, http_answers, stop_groups, wait_until  # noqa: E402
+
 BIN = Path(sys.executable).parent
 STEP_PATH = "/ja/tutorials/aws-hands-on/load-balancer/"
 SECTION = "create-alb"
@@ -58,38 +58,6 @@ async (section) => {
   return -1;
 }
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _free_pair() -> int:
-    for _ in range(50):
-        port = _free_port()
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
-
-
-def _wait(url: str, procs: list[subprocess.Popen], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for proc in procs:
-            if proc.poll() is not None:
-                raise SystemExit(f"a process of the product stopped (rc={proc.returncode})")
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {timeout} s")
 
 
 def _reset_postgres(url: str) -> None:
@@ -132,29 +100,18 @@ def _environment(setup: str, var_dir: Path, web_port: int, sandbox_port: int) ->
     return env
 
 
-def _start(env: dict[str, str], log: Path) -> list[subprocess.Popen]:
+def _start(env: dict[str, str], log: Path) -> dict[str, subprocess.Popen]:
     py = str(BIN / "python")
-    commands = [
-        [py, "manage.py", "runserver", f"127.0.0.1:{env['PORT']}", "--noreload"],
-        [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=WARNING", "--concurrency=2"],
-        [py, "manage.py", "sandbox"],
-    ]
+    commands = {
+        "web": [py, "manage.py", "runserver", f"127.0.0.1:{env['PORT']}", "--noreload"],
+        "worker": [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=WARNING", "--concurrency=2"],
+        "sandbox": [py, "manage.py", "sandbox"],
+    }
     out = log.open("w")
-    return [
-        subprocess.Popen(c, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        for c in commands
-    ]
-
-
-def _stop(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    return {
+        name: subprocess.Popen(c, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        for name, c in commands.items()
+    }
 
 
 def _learner_ready(page, base: str) -> None:
@@ -180,14 +137,18 @@ def measure(setup: str, presses: int) -> dict:
 
     with tempfile.TemporaryDirectory(prefix=f"bench-{setup}-") as tmp:
         var_dir = Path(tmp) / "var"
-        web_port, sandbox_port = _free_port(), _free_pair()
+        web_port, sandbox_port = free_port(), free_pair()
         env = _environment(setup, var_dir, web_port, sandbox_port)
         for command in (["migrate", "--noinput", "-v", "0"], ["load_content"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True)
         procs = _start(env, Path(tmp) / "product.log")
         base = f"http://127.0.0.1:{web_port}"
         try:
-            _wait(base + STEP_PATH, procs)
+            url = base + STEP_PATH
+            try:
+                wait_until(lambda: http_answers(url), url, processes=procs, timeout=120, interval=0.3)
+            except NotReady as exc:
+                raise SystemExit(f"the product did not start: {exc}") from None
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
                 page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ja-JP")
@@ -206,7 +167,7 @@ def measure(setup: str, presses: int) -> dict:
                     counts.append(len(requests))
                 browser.close()
         finally:
-            _stop(procs)
+            stop_groups(procs.values())
     times.sort()
     return {
         "setup": setup,

@@ -26,16 +26,15 @@ for key, value in {
 os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("AWS_SESSION_TOKEN", None)
 
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import urllib.request  # noqa: E402
 
 import boto3  # noqa: E402
 
 from provisioning import verify  # noqa: E402
 from provisioning.tests.builders import build_step5_state  # noqa: E402
 from provisioning.types import ConnectionSpec  # noqa: E402
+from tests.processes import NotReady, free_port, http_answers, wait_until  # noqa: E402
 
 LATENCY = 0.1
 _injected = {"latency": 0.0}
@@ -60,28 +59,20 @@ def _measure(spec: ConnectionSpec, workers: int) -> tuple[int, float, int]:
 REPEATS = 5
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start_moto() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)  # noqa: S310 (loopback)
-            return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("moto server did not start")
+    try:
+        wait_until(lambda: http_answers(url + "/moto-api/", timeout=1), "the moto server", timeout=10, interval=0.1)
+    except NotReady:
+        proc.kill()
+        raise SystemExit("moto server did not start") from None
+    return proc, url
 
 
 def main() -> None:

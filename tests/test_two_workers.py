@@ -37,7 +37,7 @@ def two_workers(transactional_db, tmp_path):
 
 
 def test_check_everyone_is_spread_over_two_workers_on_the_same_queue(two_workers, instructor, settings):
-    from tests.e2e.production import free_pair
+    from tests.processes import free_pair
     from tutorial.classes.services import class_check_start, classroom_create
     from tutorial.classes.tests.factories import make_learners
     from tutorial.learning.models import Run

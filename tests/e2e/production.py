@@ -20,20 +20,19 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
+
+from tests.processes import NotReady, free_pair, free_port, stop_groups, tcp_open, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -88,32 +87,13 @@ def load_services(dotenv: dict[str, str]) -> dict[str, dict]:
     return services
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def free_pair() -> int:
-    """A port P with P+1 free too (the sandbox's data plane)."""
-    for _ in range(50):
-        port = _free_port()
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
-
-
 @dataclass
 class Loopback:
     """Where this machine offers what the compose network offers."""
 
     database_url: str
     redis_url: str
-    web_port: int = field(default_factory=_free_port)
+    web_port: int = field(default_factory=free_port)
     sandbox_port: int = field(default_factory=free_pair)
 
     def translate(self, name: str, value: str) -> str:
@@ -256,7 +236,7 @@ class Product:
                 if self.processes["migrate"].wait(timeout=timeout) != 0:
                     raise ComposeError(f"migrate failed:\n{self.log('migrate')[-3000:]}")
             elif service == "sandbox":
-                self._wait(lambda: _tcp_open(self.loopback.sandbox_port), "the sandbox", timeout)
+                self._wait(lambda: tcp_open(self.loopback.sandbox_port), "the sandbox", timeout)
             elif service == "web":
                 self._wait(self._healthy, "web's /healthz", timeout)
             elif service == "worker":
@@ -273,27 +253,14 @@ class Product:
             return False
 
     def _wait(self, predicate, what: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for name, proc in self.processes.items():
-                if name != "migrate" and proc.poll() is not None:
-                    raise ComposeError(f"{name} exited ({proc.returncode}) while waiting for {what}:\n{self.logs()}")
-            if predicate():
-                return
-            time.sleep(0.5)
-        raise ComposeError(f"{what} not up within {timeout} s:\n{self.logs()}")
+        running = {name: proc for name, proc in self.processes.items() if name != "migrate"}
+        try:
+            wait_until(predicate, what, processes=running, timeout=timeout)
+        except NotReady as exc:
+            raise ComposeError(f"{exc}:\n{self.logs()}") from None
 
     def down(self) -> None:
-        for name in reversed(list(self.processes)):
-            proc = self.processes[name]
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.processes.values():
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop_groups(reversed(list(self.processes.values())), timeout=30)
 
 
 def _children(pid: int) -> list[int]:
@@ -329,8 +296,3 @@ def _comm(pid: int) -> str:
             return fh.read().strip()
     except OSError:
         return ""
-
-
-def _tcp_open(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0

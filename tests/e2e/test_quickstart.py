@@ -9,69 +9,24 @@ developer's own `make run` is touched. Marked e2e (needs chromium).
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.journey import run_learner_journey
+from tests.processes import NotReady, free_pair, free_port, http_answers, stop_groups, tcp_open, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 pytestmark = [pytest.mark.e2e, pytest.mark.sandbox]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _free_pair() -> int:
-    """A port P with P+1 free too (the sandbox's data plane listens on P+1)."""
-    for _ in range(50):
-        port = _free_port()
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
-
-
-def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the product stopped (rc={proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (loopback)
-            return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
-def _wait_tcp(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.5)
-    pytest.fail(f"port {port} did not open within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 def quickstart_product(tmp_path):
     """Start Procfile.dev as `make run` does, on embedded defaults; yield its base URL; stop it all."""
-    web_port, sandbox_port = _free_port(), _free_pair()
+    web_port, sandbox_port = free_port(), free_pair()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -106,15 +61,15 @@ def quickstart_product(tmp_path):
         )
     try:
         base = f"http://127.0.0.1:{web_port}"
-        _wait_http(base + "/ja/tutorials/aws-hands-on/", proc, log)
-        _wait_tcp(sandbox_port, proc, log)
+        url = base + "/ja/tutorials/aws-hands-on/"
+        try:
+            wait_until(lambda: http_answers(url), url, processes={"the product": proc}, timeout=90)
+            wait_until(lambda: tcp_open(sandbox_port), f"port {sandbox_port}", timeout=60)
+        except NotReady as exc:
+            pytest.fail(f"{exc}:\n{log.read_text()[-3000:]}")
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_groups([proc])
 
 
 def test_the_quick_start_product_carries_a_learner_through_step5(quickstart_product, page_on_failure, artifacts_dir):
