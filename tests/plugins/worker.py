@@ -129,19 +129,40 @@ def worker_env(*, queue: str, extra_env: dict[str, str] | None = None) -> dict[s
     return env
 
 
+def _start_celery(
+    argv: list[str], *, env: dict[str, str], log_path: Path, queue: str, ready: str, name: str, not_ready: str
+) -> Worker:
+    """`python -m celery -A config <argv>` as a subprocess logging to `log_path`; returns once the log says `ready`.
+    Fails the test with the log if it exits first (`<name> exited with N`) or is not ready in time
+    (`<name> <not_ready> within Ns`)."""
+    from django.conf import settings
+
+    log = log_path.open("wb")
+    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        [sys.executable, "-m", "celery", "-A", "config", *argv],
+        cwd=str(settings.BASE_DIR),
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    started = Worker(process, log_path, queue)
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with {process.returncode}:\n{started.log()[-4000:]}")
+        if ready in started.log():
+            return started
+        time.sleep(0.2)
+    started.stop()
+    pytest.fail(f"{name} {not_ready} within {READY_TIMEOUT}s:\n{started.log()[-4000:]}")
+
+
 def start_worker(
     *, queue: str, log_path: Path, extra_env: dict[str, str] | None = None, pool: str = "solo", concurrency: int = 1
 ) -> Worker:
     """A worker subprocess on `queue`; `pool="prefork"` with `concurrency` for tests that kill pool children."""
-    from django.conf import settings
-
-    env = worker_env(queue=queue, extra_env=extra_env)
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
+    argv = [
         "worker",
         f"--pool={pool}",
         f"--concurrency={concurrency}",
@@ -154,53 +175,31 @@ def start_worker(
         "--without-heartbeat",
         "--loglevel=INFO",
     ]
-    log = log_path.open("wb")
-    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-        command, cwd=str(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT
+    env = worker_env(queue=queue, extra_env=extra_env)
+    return _start_celery(
+        argv,
+        env=env,
+        log_path=log_path,
+        queue=queue,
+        ready=" ready.",
+        name="the Celery worker",
+        not_ready="was not ready",
     )
-    log.close()
-    worker = Worker(process, log_path, queue)
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the Celery worker exited with {process.returncode}:\n{worker.log()[-4000:]}")
-        if " ready." in worker.log():
-            return worker
-        time.sleep(0.2)
-    worker.stop()
-    pytest.fail(f"the Celery worker was not ready within {READY_TIMEOUT}s:\n{worker.log()[-4000:]}")
 
 
 def start_beat(*, queue: str, log_path: Path, extra_env: dict[str, str] | None = None) -> Worker:
     """`celery beat` as a subprocess, publishing the periodic tasks to `queue`; returns once it has started."""
-    from django.conf import settings
-
+    argv = ["beat", "--loglevel=INFO", f"--schedule={log_path.with_suffix('.schedule')}"]
     env = worker_env(queue=queue, extra_env=extra_env)
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "beat",
-        "--loglevel=INFO",
-        f"--schedule={log_path.with_suffix('.schedule')}",
-    ]
-    log = log_path.open("wb")
-    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-        command, cwd=str(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT
+    return _start_celery(
+        argv,
+        env=env,
+        log_path=log_path,
+        queue=queue,
+        ready="Sending due task",
+        name="celery beat",
+        not_ready="sent nothing",
     )
-    log.close()
-    beat = Worker(process, log_path, queue)
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"celery beat exited with {process.returncode}:\n{beat.log()[-4000:]}")
-        if "Sending due task" in beat.log():
-            return beat
-        time.sleep(0.2)
-    beat.stop()
-    pytest.fail(f"celery beat sent nothing within {READY_TIMEOUT}s:\n{beat.log()[-4000:]}")
 
 
 @pytest.fixture
