@@ -32,10 +32,30 @@ def _lang() -> str:
     return (get_language() or "ja").split("-")[0]
 
 
+def _resume(place, lang: str) -> dict | None:
+    """The "continue where you left off" link of a learner's place: its URL and the step's and section's titles."""
+    url = learning.place_url(place)
+    pack = get_tutorial(place.tutorial) if url else None
+    page_step = pack.step(place.step) if pack else None
+    if page_step is None:
+        return None
+    version = page_step.version(lang)
+    section = version.section(place.section) if place.section else None
+    return {
+        "url": url,
+        "tutorial": pack,
+        "step_title": version.title,
+        "section_title": section.title if section else "",
+    }
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     tutorials = list(get_library().tutorials.values())
-    return render(request, "tutorial/home.html", {"tutorials": tutorials, "lang": _lang()})
+    lang = _lang()
+    place = learning.place_get(user=request.user)
+    context = {"tutorials": tutorials, "lang": lang, "resume": _resume(place, lang) if place else None}
+    return render(request, "tutorial/home.html", context)
 
 
 @require_safe
@@ -49,6 +69,8 @@ def overview(request: HttpRequest, tutorial: str) -> HttpResponse:
         "steps": [(step, step.version(lang)) for step in pack.steps],
     }
     context.update(learning.overview_page_context(user=request.user, tutorial=pack.slug))
+    place = context.get("resume_place")
+    context["resume"] = _resume(place, lang) if place else None
     return render(request, "tutorial/overview.html", context)
 
 

@@ -13,7 +13,7 @@ from .throttle import throttled
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path("login/", throttled("login")(auth_views.LoginView.as_view()), name="login"),
+    path("login/", throttled("login")(views.LoginView.as_view()), name="login"),
     path("password_reset/", throttled("password-reset")(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]

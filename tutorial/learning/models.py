@@ -180,3 +180,40 @@ class RecipeJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
+
+
+class StepCompletion(models.Model):
+    """The first time a learner had every section of a step complete: when, how long since their first activity on
+    the step (a check or a recipe), and the run that said so (the completion page draws what they built from it).
+    Kept after a clean-up: finishing a step is an achievement, not a state of the account."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_completions")
+    tutorial = models.CharField(max_length=64)
+    step = models.CharField(max_length=64)
+    started_at = models.DateTimeField()  # the learner's first activity on the step
+    completed_at = models.DateTimeField()
+    run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tutorial", "step"], name="one_completion_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.tutorial}/{self.step}"
+
+
+class LearnerPlace(models.Model):
+    """Where a learner left off in a tutorial: the step page they last opened and the section they last acted on
+    (checked, "do it for me"). Signing in without an explicit `next` returns there; the index offers "continue"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="places")
+    tutorial = models.CharField(max_length=64)
+    step = models.CharField(max_length=64)
+    section = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tutorial"], name="one_place_per_tutorial")]
+        indexes = [models.Index(fields=["user", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.tutorial}/{self.step}#{self.section}"

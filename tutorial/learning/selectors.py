@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import get_language
 
-from .models import Connection, RecipeJob, Result, Run, SectionProgress
+from .models import Connection, LearnerPlace, RecipeJob, Result, Run, SectionProgress, StepCompletion
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +176,11 @@ class StepLearning:
     @property
     def step_state(self) -> str:
         return step_state([self.section_state(s) for s in self.sections])
+
+    @property
+    def last_section(self) -> str:
+        """The step's last section with a checkpoint (its panel links to the completion page once all pass)."""
+        return self.sections[-1] if self.sections else ""
 
     def section_state(self, slug: str) -> str:
         progress = self.progress.get(slug)
@@ -357,6 +362,116 @@ def step_page_context(*, user, tutorial: str, step: str) -> dict[str, Any]:
     return {"learning": learning}
 
 
+# --- the completion page ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class CompletionView:
+    """A learner's completion of a step (as `completion` in the completion page's context)."""
+
+    learning: StepLearning
+    record: StepCompletion | None  # the first time every section was complete (None: not yet, or before records)
+    started_at: Any = None
+    completed_at: Any = None
+    left: list[str] = field(default_factory=list)  # sections with a checkpoint not complete now, in page order
+
+    @property
+    def done(self) -> bool:
+        """Finished the step once (a clean-up or a later change since does not take that away)."""
+        return self.completed_at is not None
+
+    @property
+    def complete_now(self) -> bool:
+        return self.learning.step_state == COMPLETE
+
+    @property
+    def seconds(self) -> int | None:
+        if self.started_at is None or self.completed_at is None:
+            return None
+        return max(0, int((self.completed_at - self.started_at).total_seconds()))
+
+    @cached_property
+    def diagram(self):
+        """What they built: the picture of the run that completed the step (every link passing), else the latest."""
+        from .architecture import architecture_diagram
+
+        run = self.record.run if self.record is not None else None
+        if run is None or self.complete_now:
+            return self.learning.diagram
+        statuses = dict(Result.objects.filter(run=run).values_list("check_id", "status"))
+        return architecture_diagram(
+            architecture=run.architecture, statuses=statuses, tutorial=self.learning.tutorial, step=self.learning.step
+        )
+
+    @property
+    def billable(self) -> list[str]:
+        """What the latest check saw that costs money while it exists (empty after a clean-up)."""
+        return self.learning.cleanup.billable
+
+
+def completion_view(*, user, tutorial: str, step: str) -> CompletionView:
+    """The learner's own completion of one step: the stored record, or (for a step complete before records were
+    kept) the latest state read the same way."""
+    learning = step_learning(user=user, tutorial=tutorial, step=step)
+    view = CompletionView(learning=learning, record=None)
+    if not learning.authenticated:
+        return view
+    view.left = [slug for slug in learning.sections if learning.section_state(slug) != COMPLETE]
+    view.record = StepCompletion.objects.filter(user=user, tutorial=tutorial, step=step).select_related("run").first()
+    if view.record is not None:
+        view.started_at, view.completed_at = view.record.started_at, view.record.completed_at
+    elif view.complete_now:
+        from .services import first_activity_at
+
+        done_at = [p.completed_at for p in learning.progress.values() if p.completed_at]
+        view.completed_at = max(done_at) if done_at else None
+        view.started_at = first_activity_at(user_id=user.pk, tutorial=tutorial, step=step) or view.completed_at
+    return view
+
+
+def completed_steps(*, user, tutorial: str) -> set[str]:
+    """The steps of a tutorial the learner has finished once (for the overview's "see what you built" links)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(StepCompletion.objects.filter(user=user, tutorial=tutorial).values_list("step", flat=True))
+
+
+# --- where the learner left off ---------------------------------------------------------------------------------
+
+
+def place_get(*, user, tutorial: str | None = None) -> LearnerPlace | None:
+    """The learner's place in `tutorial` (or their latest place in any tutorial), if it is still a step that exists."""
+    from provisioning.steps import REGISTRY
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    places = LearnerPlace.objects.filter(user=user).order_by("-updated_at")
+    if tutorial is not None:
+        places = places.filter(tutorial=tutorial)
+    return next((p for p in places[:5] if f"{p.tutorial}/{p.step}" in REGISTRY), None)
+
+
+def place_url(place: LearnerPlace | None) -> str | None:
+    """The step page of a place, at its section (`#section` only for a section the step has)."""
+    if place is None:
+        return None
+    from django.urls import NoReverseMatch, reverse
+
+    from tutorial.content import get_tutorial
+
+    pack = get_tutorial(place.tutorial)
+    page_step = pack.step(place.step) if pack else None
+    if page_step is None:
+        return None
+    try:
+        url = reverse("tutorial:step", kwargs={"tutorial": place.tutorial, "step": place.step})
+    except NoReverseMatch:
+        return None
+    if place.section and page_step.version(_lang()).section(place.section) is not None:
+        url += f"#{place.section}"
+    return url
+
+
 # --- the overview ----------------------------------------------------------------------------------------------
 
 
@@ -377,7 +492,7 @@ def overview_page_context(*, user, tutorial: str) -> dict[str, Any]:
     from provisioning.steps import all_steps
 
     if not getattr(user, "is_authenticated", False):
-        return {"learning_progress": {}}
+        return {"learning_progress": {}, "completed_steps": set(), "resume_url": None}
     lang = _lang()
     rows: dict[str, dict[str, SectionProgress]] = {}
     for p in SectionProgress.objects.filter(user=user, tutorial=tutorial):
@@ -394,7 +509,13 @@ def overview_page_context(*, user, tutorial: str) -> dict[str, Any]:
         out[step_slug] = StepProgressView(
             step=step_slug, state=step_state(list(sections.values())), sections=sections, changes=changes
         )
-    return {"learning_progress": out}
+    place = place_get(user=user, tutorial=tutorial)
+    return {
+        "learning_progress": out,
+        "completed_steps": completed_steps(user=user, tutorial=tutorial),
+        "resume_url": place_url(place),
+        "resume_place": place,
+    }
 
 
 # --- runs and jobs, for their owner only -------------------------------------------------------------------------

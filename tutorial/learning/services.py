@@ -23,7 +23,7 @@ from django.utils import timezone
 from provisioning.recipes import RECIPES as _RECIPES
 
 from .connections import connection_spec
-from .models import Connection, RecipeJob, Result, Run, SectionProgress
+from .models import Connection, LearnerPlace, RecipeJob, Result, Run, SectionProgress, StepCompletion
 
 logger = logging.getLogger(__name__)
 
@@ -564,7 +564,61 @@ def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgre
         progress.last_run = run
         progress.save()
         out.append(progress)
+    checked = [p for p in out if sections[p.section]]
+    if checked and all(p.complete for p in checked):
+        completion_record(run=run, now=now)
     return out
+
+
+def first_activity_at(*, user_id: int, tutorial: str, step: str):
+    """When the learner first did something on the step: their first check or recipe (Prepare, Do it for me)."""
+    firsts = [
+        model.objects.filter(user_id=user_id, tutorial=tutorial, step=step)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+        for model in (Run, RecipeJob)
+    ]
+    return min((t for t in firsts if t is not None), default=None)
+
+
+def completion_record(*, run: Run, now=None) -> None:
+    """Remember the first time every section of the step was complete (a later one changes nothing)."""
+    now = now or timezone.now()
+    started = first_activity_at(user_id=run.user_id, tutorial=run.tutorial, step=run.step) or run.created_at
+    StepCompletion.objects.bulk_create(
+        [
+            StepCompletion(
+                user_id=run.user_id,
+                tutorial=run.tutorial,
+                step=run.step,
+                started_at=min(started, now),
+                completed_at=now,
+                run=run,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# --- where the learner left off ---------------------------------------------------------------------------------
+
+
+def place_record(*, user, tutorial: str, step: str, section: str = "") -> None:
+    """Remember the learner's place in a tutorial: the step they opened and the section they acted on. Opening a
+    step page without a section keeps the section they acted on before in that step."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    place = LearnerPlace.objects.filter(user=user, tutorial=tutorial).first()
+    if place is None:
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            LearnerPlace.objects.create(user=user, tutorial=tutorial, step=step, section=section)
+        return
+    if place.step != step:
+        place.step, place.section = step, section
+    elif section:
+        place.section = section
+    place.save()
 
 
 # --- recipes ---------------------------------------------------------------------------------------------------

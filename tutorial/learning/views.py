@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -111,6 +112,15 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return HttpResponseRedirect(next_url or reverse("learning:connect"))
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in; without an explicit (safe) `next` it returns the learner to where they left off: the step
+    page they last had open, at the section they last acted on."""
+
+    def get_default_redirect_url(self) -> str:
+        place = selectors.place_get(user=self.request.user)
+        return selectors.place_url(place) or super().get_default_redirect_url()
 
 
 # --- connecting AWS ----------------------------------------------------------------------------------------------
@@ -285,6 +295,7 @@ def check(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
     if section not in step_spec.sections:
         section = next(iter(step_spec.sections))
     notice = ""
+    services.place_record(user=request.user, tutorial=tutorial, step=step, section=section)
     try:
         services.run_start(user=request.user, tutorial=tutorial, step=step, section=section)
     except services.CheckingUnavailable:
@@ -364,6 +375,76 @@ def auto_check(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
     return JsonResponse({"run": run.pk if run else None})
 
 
+@login_required
+@require_POST
+def place(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
+    """The step page says where the learner is (learning.js: the section they scrolled to, on a budget)."""
+    _get_step_or_404(tutorial, step)
+    section = request.POST.get("section", "")
+    if section:
+        try:
+            _section_for_page(tutorial, step, section)
+        except Http404:
+            return JsonResponse({"error": "no such section"}, status=400)
+    services.place_record(user=request.user, tutorial=tutorial, step=step, section=section)
+    return HttpResponse(status=204)
+
+
+@never_cache
+@login_required
+@require_safe
+def complete(request: HttpRequest, tutorial: str, step: str) -> HttpResponse:
+    """The learner's own completion page: what they built (their diagram), how long it took, the next step, and
+    the reminder to clean up what costs money. Before they are done: what is left, with links to it."""
+    from tutorial.content import get_tutorial
+
+    _get_step_or_404(tutorial, step)
+    pack = get_tutorial(tutorial)
+    page_step = pack.step(step) if pack else None
+    if page_step is None:
+        raise Http404("no such step")
+    lang = selectors._lang()
+    version = page_step.version(lang)
+    completion = selectors.completion_view(user=request.user, tutorial=tutorial, step=step)
+    _previous, following = pack.neighbours(step)
+    left = [version.section(slug) for slug in completion.left]
+    context = {
+        "tutorial": pack,
+        "tutorial_slug": tutorial,
+        "step_slug": step,
+        "version": version,
+        "lang": lang,
+        "completion": completion,
+        "learning": completion.learning,
+        "duration": _duration_text(completion.seconds),
+        "left": [s for s in left if s is not None],
+        "next_step": following.version(lang) if following else None,
+        "next_slug": following.slug if following else None,
+        "step_url": _step_url(tutorial, step),
+    }
+    return render(request, "learning/complete.html", context)
+
+
+def _duration_text(seconds: int | None) -> str:
+    """How long something took, in words ("1 時間 5 分" / "1 hour 5 minutes"), to the minute."""
+    from django.utils.translation import ngettext
+
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return _("less than a minute")
+    minutes = seconds // 60
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if mins and not days:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", mins) % {"n": mins})
+    return " ".join(parts)
+
+
 @never_cache
 @login_required
 @require_safe
@@ -421,6 +502,8 @@ def recipe(request: HttpRequest, tutorial: str, step: str, recipe: str) -> HttpR
     where = request.POST.get("where", "lab")
     error = ""
     job = None
+    if section in _get_step_or_404(tutorial, step).sections:
+        services.place_record(user=request.user, tutorial=tutorial, step=step, section=section)
     try:
         job = services.recipe_start(user=request.user, tutorial=tutorial, step=step, recipe=recipe, section=section)
     except services.ProvisioningNotAllowed as exc:

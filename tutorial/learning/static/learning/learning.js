@@ -68,6 +68,8 @@
       if (link) link.setAttribute("data-state", state);
     });
     updateTimeLeft();
+    var finished = document.getElementById("lc-toc-complete");
+    if (finished && panels.length) finished.hidden = done !== panels.length;
     var line = document.getElementById("lc-toc-progress");
     if (!line || !panels.length) return;
     line.textContent = line
@@ -105,6 +107,44 @@
 
   document.addEventListener("htmx:afterSettle", updateProgress);
   updateProgress();
+
+  // Where the learner is (signing in brings them back here): this step on opening the page, then the section
+  // they scroll to, told at most every few seconds and only when it changes.
+  var place = document.getElementById("lc-place");
+  if (place && window.fetch) {
+    var told = null;
+    var placeTimer = null;
+    var tell = function (section) {
+      if (section === told) return;
+      told = section;
+      var body = new FormData(place);
+      body.append("section", section);
+      window.fetch(place.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin" }).catch(
+        function () {
+          told = null; /* try again with the next scroll */
+        },
+      );
+    };
+    var sections = Array.prototype.slice.call(document.querySelectorAll(".step-section[id]"));
+    var hash = window.location.hash.slice(1);
+    tell(sections.some(function (el) { return el.id === hash; }) ? hash : "");
+    if ("IntersectionObserver" in window) {
+      var visible = {};
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          visible[entry.target.id] = entry.isIntersecting;
+        });
+        window.clearTimeout(placeTimer);
+        placeTimer = window.setTimeout(function () {
+          var first = sections.find(function (el) { return visible[el.id]; });
+          if (first) tell(first.id);
+        }, 3000);
+      }, { rootMargin: "0px 0px -60% 0px" });
+      sections.forEach(function (el) {
+        observer.observe(el);
+      });
+    }
+  }
 
   var watch = document.getElementById("lc-watch");
   var since = watch ? parseInt(watch.getAttribute("data-since"), 10) || 0 : 0;
