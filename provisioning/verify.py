@@ -10,15 +10,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from provisioning.checks.base import CheckContext, Outcome, t
+from provisioning.checks.base import CheckContext, Outcome, sandbox_text, t
 from provisioning.errors import ApiError, CredentialsProblem
 from provisioning.probes import ProbeConfig, ProbeSkipped
 from provisioning.sessions import CallCounter, forget_credentials_for, session_for
 from provisioning.steps import get_step
-from provisioning.steps.spec import CheckSpec, StepSpec
+from provisioning.steps.spec import CheckSpec, SandboxHelp, StepSpec
 from provisioning.types import CheckResult, ConnectionSpec, RunReport
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,86 @@ def _blocked(step: StepSpec, check: CheckSpec, snap: Any, done: dict[str, CheckR
             evidence={"waits_for": waiting},
         )
     return None
+
+
+def evaluate(
+    step: StepSpec,
+    snap: Any,
+    params: Any,
+    run_probes: Callable[[list[str]], dict[str, Any]],
+    *,
+    sandbox: bool = False,
+) -> list[CheckResult]:
+    """Every check of a step over one snapshot, in catalog order: pure but for `run_probes` (probe names -> results),
+    which is asked once for the probes of the checks that are not blocked."""
+    ctx = CheckContext(snapshot=snap, params=params)
+    done: dict[str, CheckResult] = {}
+    outcomes: dict[str, Outcome] = {}
+    blocked: dict[str, Outcome | None] = {}
+    # Pass 1: every check that needs no probe (probe checks only depend on these).
+    for check in step.checks:
+        if check.probe is None:
+            blocked[check.id] = _blocked(step, check, snap, done)
+            outcomes[check.id] = blocked[check.id] or _run(check, ctx)
+            done[check.id] = _result(step, check, outcomes[check.id])
+    # Pass 2: run the probes whose checks are not blocked (in parallel), then those checks.
+    probe_checks = [c for c in step.checks if c.probe]
+    for check in probe_checks:
+        blocked[check.id] = _blocked(step, check, snap, done)
+    ctx.probes = run_probes([c.probe for c in probe_checks if blocked[c.id] is None and c.probe])
+    for check in probe_checks:
+        outcomes[check.id] = blocked[check.id] or _run(check, ctx)
+    guided = guide(step, outcomes, sandbox=sandbox)
+    return [_result(step, step.check(cid), guided[cid]) for cid in step.check_ids]
+
+
+def guide(step: StepSpec, outcomes: dict[str, Outcome], *, sandbox: bool) -> dict[str, Outcome]:
+    """The hints as the learner needs them: for a sandbox learner, what to do there instead of the AWS console
+    (CheckSpec.sandbox); then, for a failure downstream of a broken link (CheckSpec.causes), that link's message and
+    hint instead of its own. Pure: the outcomes of one run in, new outcomes out."""
+    helped = dict(outcomes)
+    if sandbox:
+        for check in step.checks:
+            outcome = outcomes.get(check.id)
+            if outcome is None or outcome.status != "fail" or outcome.transient:
+                continue
+            if check.sandbox is None and outcome.sandbox is None:
+                continue
+            help_ = check.sandbox or SandboxHelp(solve=False)
+            extra = sandbox_text(help_.screen, outcome.sandbox or help_.text, help_.solve)
+            hint = {lang: _joined(outcome.hint.get(lang, ""), extra[lang], lang) for lang in ("ja", "en")}
+            helped[check.id] = dataclasses.replace(outcome, hint=hint)
+    guided = dict(helped)
+    for check in step.checks:
+        outcome = helped.get(check.id)
+        if outcome is None or outcome.status != "fail" or not check.causes:
+            continue
+        root = first_broken_link(step, helped, check.id)
+        if root == check.id:
+            continue
+        cause, title = helped[root], step.check(root).title
+        hint = t(
+            f"原因は「{title['ja']}」の項目にあります：{_joined(cause.message['ja'], cause.hint['ja'], 'ja')}",
+            f"The cause is upstream, at “{title['en']}”: {_joined(cause.message['en'], cause.hint['en'], 'en')}",
+        )
+        guided[check.id] = dataclasses.replace(outcome, hint=hint, evidence={**outcome.evidence, "caused_by": root})
+    return guided
+
+
+def first_broken_link(step: StepSpec, outcomes: dict[str, Outcome], check_id: str) -> str:
+    """The check to fix first for `check_id`: its first upstream cause that failed and breaks the path, followed
+    up to that one's own first cause; `check_id` itself when none did."""
+    for cause in step.check(check_id).causes:
+        outcome = outcomes.get(cause)
+        if outcome is not None and outcome.status == "fail" and outcome.blocking:
+            return first_broken_link(step, outcomes, cause)
+    return check_id
+
+
+def _joined(first: str, second: str, lang: str) -> str:
+    if not first or not second:
+        return first or second
+    return first + second if lang == "ja" else f"{first} {second}"
 
 
 def _run(check: CheckSpec, ctx: CheckContext) -> Outcome:
@@ -154,28 +235,19 @@ def verify_step(
         forget_credentials_for(spec)  # cached assumed-role credentials that stopped working are not used again
         return _credentials_report(step_spec, exc, started, counter.count)
 
-    ctx = CheckContext(snapshot=snap, params=params)
-    done: dict[str, CheckResult] = {}
-    blocked: dict[str, Outcome | None] = {}
-    # Pass 1: every check that needs no probe (probe checks only depend on these).
-    for check in step_spec.checks:
-        if check.probe is None:
-            blocked[check.id] = _blocked(step_spec, check, snap, done)
-            done[check.id] = _result(step_spec, check, blocked[check.id] or _run(check, ctx))
-    # Pass 2: run the probes whose checks are not blocked (in parallel), then those checks.
-    probe_checks = [c for c in step_spec.checks if c.probe]
-    for check in probe_checks:
-        blocked[check.id] = _blocked(step_spec, check, snap, done)
-    wanted = [c.probe for c in probe_checks if blocked[c.id] is None and c.probe]
-    ctx.probes = _run_probes(step_spec, wanted, snap, params, _probe_setup(spec, probes, probe_config))
-    for check in probe_checks:
-        done[check.id] = _result(step_spec, check, blocked[check.id] or _run(check, ctx))
-
+    setup = _probe_setup(spec, probes, probe_config)
+    results = evaluate(
+        step_spec,
+        snap,
+        params,
+        lambda wanted: _run_probes(step_spec, wanted, snap, params, setup),
+        sandbox=spec.kind == "sandbox",
+    )
     return RunReport(
         tutorial=tutorial,
         step=step,
         duration_ms=int((time.monotonic() - started) * 1000),
         aws_api_calls=counter.count,
-        results=[done[cid] for cid in step_spec.check_ids],
+        results=results,
         architecture=step_spec.architecture(snap),
     )

@@ -27,14 +27,61 @@ class Outcome:
     hint: dict[str, str] = field(default_factory=lambda: dict(NO_HINT))
     evidence: dict[str, Any] = field(default_factory=dict)
     transient: bool = False
+    # False when the failure leaves the request path working (a port open to more than it should be): then checks
+    # downstream of this one (CheckSpec.causes) are not blamed on it.
+    blocking: bool = True
+    # For a sandbox learner, said before the sandbox console's screen (CheckSpec.sandbox), e.g. "Prepare builds
+    # this" where the hint says "the earlier steps".
+    sandbox: dict[str, str] | None = None
 
 
 def passed(message: dict[str, str], **evidence: Any) -> Outcome:
     return Outcome("pass", message, dict(NO_HINT), evidence)
 
 
-def failed(message: dict[str, str], hint: dict[str, str], *, transient: bool = False, **evidence: Any) -> Outcome:
-    return Outcome("fail", message, hint, evidence, transient)
+def failed(
+    message: dict[str, str],
+    hint: dict[str, str],
+    *,
+    transient: bool = False,
+    blocking: bool = True,
+    sandbox: dict[str, str] | None = None,
+    **evidence: Any,
+) -> Outcome:
+    return Outcome("fail", message, hint, evidence, transient, blocking, sandbox)
+
+
+# The EC2 console's screens a hint may send a learner to, by the URL fragment the console uses (and the sandbox
+# console mirrors: tutorial/console/links.py turns these links into its own pages).
+CONSOLE_SCREENS: dict[str, dict[str, str]] = {
+    "Instances": t("インスタンス", "Instances"),
+    "SecurityGroups": t("セキュリティグループ", "Security Groups"),
+    "LoadBalancers": t("ロードバランサー", "Load Balancers"),
+    "TargetGroups": t("ターゲットグループ", "Target Groups"),
+}
+
+
+def console_link(screen: str, lang: str) -> str:
+    """A Markdown link to one EC2 console screen (the sandbox console's page, once rendered for a sandbox learner)."""
+    label = CONSOLE_SCREENS[screen][lang]
+    text = f"サンドボックスのコンソールの「{label}」" if lang == "ja" else f"the sandbox console's {label} page"
+    return f"[{text}](https://console.aws.amazon.com/ec2/home#{screen}:)"
+
+
+def sandbox_text(screen: str | None, text: dict[str, str] | None, solve: bool) -> dict[str, str]:
+    """What a sandbox learner does instead of the AWS console: the step's own words, the sandbox console's screen,
+    and this section's CLI commands or "Do it for me"."""
+    ja, en = [], []
+    if text:
+        ja.append(text["ja"])
+        en.append(text["en"])
+    if screen:
+        ja.append(f"サンドボックスでは、{console_link(screen, 'ja')}で同じ操作ができます。")
+        en.append(f"In the sandbox, do the same on {console_link(screen, 'en')}.")
+    if solve:
+        ja.append("この節の「AWS CLI でやる場合」のコマンドや「代わりにやる」でも直せます。")
+        en.append("This section's “With the AWS CLI” commands or “Do it for me” fix it too.")
+    return {"ja": "".join(ja), "en": " ".join(en)}
 
 
 @dataclass

@@ -50,6 +50,19 @@ class Grant:
             return False
 
     @property
+    def may_admit_vpc(self) -> bool:
+        """An address range that may hold the VPC's own addresses (the ALB's): the internet, a private range, or a
+        prefix list we cannot see into. A grant like this can keep the request path working by itself."""
+        if self.source_kind == "prefix_list" or self.is_world:
+            return True
+        if self.source_kind not in ("cidr4", "cidr6"):
+            return False
+        try:
+            return ipaddress.ip_network(self.source, strict=False).is_private
+        except ValueError:
+            return False
+
+    @property
     def is_cidr(self) -> bool:
         return self.source_kind in ("cidr4", "cidr6", "prefix_list")
 

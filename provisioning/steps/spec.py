@@ -23,6 +23,12 @@ class CheckSpec:
     messages all use it. `needs` names the snapshot sources (StepSpec.sources) it reads: if one could not be read,
     the check is `error` naming the IAM action. `depends` names checks that must pass first, else it is `skipped`.
     `probe` names the network probe (StepSpec.probes) whose result the check interprets.
+
+    `causes` names the checks upstream of this one on the request path, nearest the client first: when this check
+    fails and one of them failed in a way that breaks the path (Outcome.blocking), that one is the first broken
+    link, and this check's hint becomes its message and hint (followed to its own first cause). `sandbox` says what
+    a sandbox learner does here instead of the AWS console (no console of theirs, no earlier step's account): the
+    engine adds it to the hint of a failure for a sandbox connection only.
     """
 
     id: str
@@ -31,6 +37,22 @@ class CheckSpec:
     needs: tuple[str, ...] = ()
     depends: tuple[str, ...] = ()
     probe: str | None = None
+    causes: tuple[str, ...] = ()
+    sandbox: SandboxHelp | None = None
+
+
+@dataclass(frozen=True)
+class SandboxHelp:
+    """What a sandbox learner does where the hint says "in the console" or "the earlier step" (see sandbox_hint).
+
+    `screen` is the EC2 console screen the fix is made on, by its URL fragment (Instances, SecurityGroups,
+    LoadBalancers, TargetGroups): the sandbox console has it. `text` is anything else to say first, in the step's
+    own words (e.g. what Prepare builds). `solve` adds "or use this section's CLI commands or Do it for me".
+    """
+
+    screen: str | None = None
+    text: Translated | None = None
+    solve: bool = True
 
 
 # A recipe step: ("name", fn(RecipeContext) -> StepOutcome). Names are stable machine ids; labels are for learners.
@@ -46,6 +68,7 @@ class RecipeSpec:
     teardown: list[RecipeStep]
     billable: Callable[[Any], list[dict[str, Any]]]  # (RecipeContext) -> what still costs money, after teardown
     labels: Mapping[str, Translated]  # step name -> its label in ja and en
+    prepares: Translated | None = None  # what prerequisites builds, in a few words ("the instance and its SGs")
 
 
 @dataclass(frozen=True)
@@ -168,11 +191,17 @@ def _problems(spec: StepSpec) -> list[str]:
                 spec._by_id[dep].probe is not None or in_sections.index(dep) > in_sections.index(check.id)
             ):
                 out.append(f"{check.id} depends on {dep}, which is decided later")
+        for cause in check.causes:
+            if cause not in ids:
+                out.append(f"{check.id} names unknown cause {cause}")
         for source in check.needs:
             if source not in spec.sources:
                 out.append(f"{check.id} needs unknown source {source}")
         if check.probe is not None and check.probe not in spec.probes:
             out.append(f"{check.id} reads unknown probe {check.probe}")
+    cycle = _cause_cycle(spec)
+    if cycle:
+        out.append("causes form a cycle: " + " -> ".join(cycle))
     for slug in spec.recipes.solve:
         if slug not in slugs:
             out.append(f"solve names unknown section {slug}")
@@ -183,3 +212,23 @@ def _problems(spec: StepSpec) -> list[str]:
         if name.rsplit("/", 1)[-1] not in spec.recipes.labels:
             out.append(f"recipe step {name} has no label")
     return out
+
+
+def _cause_cycle(spec: StepSpec) -> list[str]:
+    """A cycle of `causes` (a check that is its own upstream), or [] when they form a tree."""
+    causes = {c.id: [x for x in c.causes if x in spec._by_id] for c in spec.checks}
+
+    def visit(node: str, path: list[str]) -> list[str]:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        for nxt in causes[node]:
+            found = visit(nxt, [*path, node])
+            if found:
+                return found
+        return []
+
+    for check in spec.checks:
+        found = visit(check.id, [])
+        if found:
+            return found
+    return []

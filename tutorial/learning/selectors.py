@@ -191,6 +191,17 @@ class StepLearning:
         return COMPLETE if progress.complete else FAILING
 
     @cached_property
+    def prepares(self) -> str:
+        """What "Prepare" builds for this step, in the page's language (the step's spec says it once)."""
+        from provisioning.steps import get_step
+
+        try:
+            words = get_step(self.tutorial, self.step).recipes.prepares or {}
+        except LookupError:
+            return ""
+        return words.get(self.lang) or words.get("en", "")
+
+    @cached_property
     def cleanup(self) -> CleanupPreview:
         """What "Clean up" would delete (the dialog that asks first)."""
         return cleanup_preview(learning=self)

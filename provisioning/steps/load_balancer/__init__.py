@@ -41,6 +41,7 @@ SPEC = StepSpec(
         teardown=teardown.TEARDOWN_STEPS,
         billable=teardown.billable_left,
         labels=labels.STEP_LABELS,
+        prepares=labels.PREPARES,
     ),
     diagram=diagram.diagram,
     billable_from_run=diagram.billable_from_run,

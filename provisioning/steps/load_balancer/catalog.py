@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from provisioning.checks.base import t
 from provisioning.steps.load_balancer.checks import alb, ec2_sg, listener, prereq, reachability, target_group
-from provisioning.steps.spec import CheckSpec
+from provisioning.steps.spec import CheckSpec, SandboxHelp
 
 _LB, _TG, _TH, _INST, _SG, _LS = (
     "load_balancers",
@@ -21,6 +21,11 @@ _LB, _TG, _TH, _INST, _SG, _LS = (
     "listeners",
 )
 
+# What a sandbox learner does instead of the AWS console: the sandbox console's screen of each check's fix (a failure
+# that says "the earlier steps" adds prereq.PREPARE itself).
+_INSTANCES = SandboxHelp(screen="Instances", solve=False)
+_LBS, _TGS, _SGS = (SandboxHelp(screen=s) for s in ("LoadBalancers", "TargetGroups", "SecurityGroups"))
+
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "prereq.instance_running",
@@ -30,6 +35,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "The EC2 instance tagged CodeDeploy=aws-hands-on is running",
         ),
         needs=(_INST,),
+        sandbox=_INSTANCES,
     ),
     CheckSpec(
         "alb.exists",
@@ -39,6 +45,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "The Application Load Balancer aws-hands-on exists",
         ),
         needs=(_LB,),
+        sandbox=_LBS,
     ),
     CheckSpec(
         "alb.internet_facing",
@@ -49,6 +56,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(_LB,),
         depends=("alb.exists",),
+        sandbox=_LBS,
     ),
     CheckSpec(
         "alb.three_azs",
@@ -59,6 +67,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(_LB,),
         depends=("alb.exists",),
+        sandbox=_LBS,
     ),
     CheckSpec(
         "alb.active",
@@ -66,6 +75,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("ロードバランサーの状態が active である", "The load balancer's state is active"),
         needs=(_LB,),
         depends=("alb.exists",),
+        sandbox=_LBS,
     ),
     CheckSpec(
         "alb.sg_allows_http",
@@ -76,6 +86,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(_LB, _SG),
         depends=("alb.exists",),
+        sandbox=_LBS,
     ),
     CheckSpec(
         "tg.exists",
@@ -85,6 +96,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "The target group aws-hands-on (instance, HTTP) exists",
         ),
         needs=(_TG,),
+        sandbox=_TGS,
     ),
     CheckSpec(
         "tg.instance_registered",
@@ -92,6 +104,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("インスタンスがターゲットグループに登録されている", "The instance is registered in the target group"),
         needs=(_TG, _TH, _INST),
         depends=("tg.exists", "prereq.instance_running"),
+        sandbox=_TGS,
     ),
     CheckSpec(
         "tg.target_port",
@@ -99,6 +112,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("ターゲットがポート 8000 で登録されている", "The target is registered on port 8000"),
         needs=(_TH,),
         depends=("tg.instance_registered",),
+        sandbox=_TGS,
     ),
     CheckSpec(
         "listener.http80_forward",
@@ -106,6 +120,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("HTTP:80 リスナーが aws-hands-on に転送", "The HTTP:80 listener forwards to aws-hands-on"),
         needs=(_LB, _LS),
         depends=("alb.exists",),
+        causes=("tg.exists",),  # a listener can forward only to a target group that exists
+        sandbox=_LBS,
     ),
     CheckSpec(
         "tg.target_healthy",
@@ -113,6 +129,10 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("ターゲットのヘルスステータスが healthy である", "The target's health status is healthy"),
         needs=(_TH,),
         depends=("tg.instance_registered",),
+        # The request path up to the target, nearest the client first: the listener (else the target is unused),
+        # the registered port, the instance's SG letting the ALB in.
+        causes=("listener.http80_forward", "tg.target_port", "ec2sg.app_port_from_alb_only"),
+        sandbox=_TGS,
     ),
     CheckSpec(
         "alb.dns_reachable",
@@ -124,6 +144,18 @@ CHECKS: tuple[CheckSpec, ...] = (
         needs=(_LB,),
         depends=("alb.exists",),
         probe="http",
+        causes=(
+            "alb.internet_facing",
+            "alb.active",
+            "alb.sg_allows_http",
+            "listener.http80_forward",
+            "tg.exists",
+            "tg.instance_registered",
+            "tg.target_port",
+            "prereq.instance_running",
+            "tg.target_healthy",
+        ),
+        sandbox=_LBS,
     ),
     CheckSpec(
         "ec2sg.app_port_from_alb_only",
@@ -131,12 +163,14 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("ポート 8000 は ALB の SG からのみ許可", "Port 8000 is allowed only from the ALB's security group"),
         needs=(_LB, _SG, _INST),
         depends=("alb.exists",),
+        sandbox=_SGS,
     ),
     CheckSpec(
         "ec2sg.no_public_ingress",
         ec2_sg.no_public_ingress,
         t("EC2 の SG はインターネットに開いていない", "The instance's security group is closed to the internet"),
         needs=(_SG, _INST),
+        sandbox=_SGS,
     ),
     CheckSpec(
         "ec2.direct_access_blocked",
@@ -145,6 +179,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         needs=(_INST,),
         depends=("prereq.instance_running",),
         probe="tcp",
+        sandbox=_SGS,
     ),
 )
 

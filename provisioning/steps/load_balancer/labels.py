@@ -7,6 +7,9 @@ the provisioning layer still knows nothing of pages.
 
 from __future__ import annotations
 
+# What "Prepare" (the prerequisites) builds: the state Step 5 starts from, which earlier steps built by hand.
+PREPARES: dict[str, str] = {"ja": "インスタンスとセキュリティグループ", "en": "the instance and its security groups"}
+
 STEP_LABELS: dict[str, dict[str, str]] = {
     # prerequisites and solve
     "default_vpc": {"ja": "デフォルト VPC", "en": "Default VPC"},

@@ -28,6 +28,7 @@ SPEC = dataclasses.replace(
         prerequisites=recipes.step5_finished,
         solve=recipes.SOLVE_STEPS,
         labels=recipes.STEP_LABELS,
+        prepares=recipes.PREPARES,
     ),
     diagram=diagram.diagram,
     billable_from_run=diagram.billable_from_run,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from provisioning.checks.base import t
 from provisioning.steps.redundancy import checks
-from provisioning.steps.spec import CheckSpec
+from provisioning.steps.spec import CheckSpec, SandboxHelp
 
 _LB, _TG, _TH, _INST, _SG, _LS = (
     "load_balancers",
@@ -13,6 +13,11 @@ _LB, _TG, _TH, _INST, _SG, _LS = (
     "instances",
     "security_groups",
     "listeners",
+)
+
+# What a sandbox learner does instead of the AWS console: the sandbox console's screen of each check's fix.
+_INSTANCES, _SGS, _LBS, _TGS = (
+    SandboxHelp(screen=s) for s in ("Instances", "SecurityGroups", "LoadBalancers", "TargetGroups")
 )
 
 CHECKS: tuple[CheckSpec, ...] = (
@@ -24,6 +29,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "Step 5's load balancer aws-hands-on is active and its HTTP:80 listener forwards to aws-hands-on",
         ),
         needs=(_LB, _LS, _TG),
+        sandbox=_LBS,
     ),
     CheckSpec(
         "redundancy.two_instances_running",
@@ -33,6 +39,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "At least two instances tagged CodeDeploy=aws-hands-on are running",
         ),
         needs=(_INST,),
+        sandbox=_INSTANCES,
     ),
     CheckSpec(
         "redundancy.instances_in_alb_azs",
@@ -43,6 +50,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(_INST, _LB),
         depends=("redundancy.alb_ready", "redundancy.two_instances_running"),
+        sandbox=_INSTANCES,
     ),
     CheckSpec(
         "redundancy.sg_restricted",
@@ -53,6 +61,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(_INST, _SG, _LB),
         depends=("redundancy.alb_ready",),
+        sandbox=_SGS,
     ),
     CheckSpec(
         "redundancy.all_registered",
@@ -63,6 +72,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(_TG, _TH, _INST),
         depends=("redundancy.alb_ready", "redundancy.two_instances_running"),
+        sandbox=_TGS,
     ),
     CheckSpec(
         "redundancy.all_targets_healthy",
@@ -70,6 +80,10 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("すべてのターゲットのヘルスステータスが healthy である", "Every target's health status is healthy"),
         needs=(_TH, _INST),
         depends=("redundancy.alb_ready",),  # not all_registered: a stopped instance must show here, as unused
+        # Upstream of a target's health, nearest the client first: its registered port, its SG letting the ALB in,
+        # the instance running.
+        causes=("redundancy.all_registered", "redundancy.sg_restricted", "redundancy.two_instances_running"),
+        sandbox=_TGS,
     ),
     CheckSpec(
         "redundancy.dns_reachable",
@@ -81,6 +95,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         needs=(_LB,),
         depends=("redundancy.alb_ready",),
         probe="http",
+        causes=("redundancy.all_targets_healthy",),
+        sandbox=_LBS,
     ),
 )
 

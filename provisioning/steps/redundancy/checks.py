@@ -16,9 +16,9 @@ from provisioning.instances import state_of
 from provisioning.steps.load_balancer.snapshot import sg_ids_of
 
 STEP5_HINT = t(
-    "ステップ5 を最後まで終えてから始めてください（このページの「準備」ボタンでステップ5 の完了した状態を作ることも"
+    "ステップ5 を最後まで終えてから始めてください（このページの「準備する」ボタンでステップ5 を終えた状態を作ることも"
     "できます）。",
-    "Finish Step 5 first (or press Prepare on this page, which builds Step 5's finished state).",
+    "Finish Step 5 first (or press “Prepare” on this page, which builds Step 5's finished state).",
 )
 LAUNCH_MORE = t(
     "EC2 コンソールで 1 台目のインスタンスを選び「アクション」→「イメージとテンプレート」→「同様のものを起動」で、"
@@ -173,7 +173,8 @@ def two_instances_running(ctx: CheckContext) -> Outcome:
         )
     else:
         hint = LAUNCH_MORE
-    return failed(message, _fmt(hint, tag=_tag(ctx), sg=p.ec2_sg_name), **evidence)
+    # A stopped instance cuts its target off (unused); a second one not launched yet leaves the first one serving.
+    return failed(message, _fmt(hint, tag=_tag(ctx), sg=p.ec2_sg_name), blocking=bool(stopped), **evidence)
 
 
 def instances_in_alb_azs(ctx: CheckContext) -> Outcome:
@@ -297,7 +298,8 @@ def sg_restricted(ctx: CheckContext) -> Outcome:
         "Security → Change security groups). Check that Launch more like this did not pick another group, and that "
         f"the group allows port {p.app_port} only from the ALB's security group ({alb_text}).",
     )
-    return failed(message, hint, **evidence)
+    # Only an instance the ALB cannot reach is a broken link; one open too widely still serves.
+    return failed(message, hint, blocking=any(kind == "closed" for kind, _m in problems), **evidence)
 
 
 # --- register the target ------------------------------------------------------------------------------------------
@@ -339,6 +341,7 @@ def all_registered(ctx: CheckContext) -> Outcome:
                 f"port {p.app_port}, "
                 "Include as pending below, then Register pending targets.",
             ),
+            blocking=False,  # an instance not registered yet leaves the registered ones serving
             **evidence,
         )
     listed = ", ".join(f"{i.get('InstanceId')}:{'/'.join(map(str, ports[str(i.get('InstanceId'))]))}" for i in wrong)

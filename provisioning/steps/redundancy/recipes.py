@@ -166,6 +166,12 @@ SOLVE_STEPS: dict[str, list[tuple[str, StepFn]]] = {
     ],
 }
 
+# What "Prepare" (the prerequisites) builds: Step 5's finished state, which Step 6 starts from.
+PREPARES: dict[str, str] = {
+    "ja": "ステップ5 を終えた状態：ロードバランサー、ターゲットグループ、インスタンス",
+    "en": "Step 5's finished state: the load balancer, the target group and the instance",
+}
+
 STEP_LABELS: dict[str, dict[str, str]] = {
     **STEP5_LABELS,
     "second_instance": {"ja": "2 台目の EC2 インスタンス（別の AZ）", "en": "Second EC2 instance (another AZ)"},

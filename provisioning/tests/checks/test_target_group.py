@@ -121,16 +121,3 @@ def test_response_code_404_names_the_health_check_path():
 
 def test_elb_internal_error_is_an_error_not_a_failure():
     assert target_group.target_healthy(_health("unavailable", "Elb.InternalError")).status == "error"
-
-
-def test_target_on_the_wrong_port_makes_the_health_hint_point_at_the_port_not_at_the_app():
-    from provisioning.steps.load_balancer.checks import target_group
-
-    snap = complete_snapshot()
-    snap.target_health[0]["Target"]["Port"] = 80
-    snap.target_health[0]["TargetHealth"] = {"State": "unhealthy", "Reason": "Target.Timeout"}
-    out = target_group.target_healthy(context(snap))
-    assert out.status == "fail"
-    assert "registered on port 80" in out.hint["en"] and "port 8000" in out.hint["en"]
-    assert "ポート 80 で登録されています" in out.hint["ja"]
-    assert out.evidence["registered_ports"] == [80]

@@ -102,10 +102,15 @@ def poll_delay(attempt: Any) -> int:
 
 @register.filter
 def hint_markdown(text: Any):
-    """A hint's inline Markdown (`code`, **bold**, links) as sanitised HTML: the reading pages' renderer."""
+    """A hint's inline Markdown (`code`, **bold**, links) as sanitised HTML: the reading pages' renderer.
+
+    An EC2 console link in a hint comes only from what the engine adds for a sandbox learner (CheckSpec.sandbox):
+    it opens the matching page of the sandbox console."""
+    from tutorial.console.links import sandbox_console_html
     from tutorial.content.rendering import render_inline
 
-    return render_inline(str(text or ""))
+    html = render_inline(str(text or ""))
+    return sandbox_console_html(html) if "console.aws.amazon.com" in html else html
 
 
 @register.filter

@@ -107,3 +107,17 @@ def test_no_check_id_shows_as_text_on_the_step_page(client, connected_student, q
     )
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S))
     assert not re.search(r"\b(alb|tg|ec2sg|prereq|listener)\.[a-z_]+\b", text)
+
+
+def test_a_sandbox_hints_console_link_opens_the_sandbox_consoles_screen(client, connected_student, queue, engine):
+    from provisioning.checks.base import sandbox_text
+
+    client.force_login(connected_student)
+    run = _run(connected_student, engine, report({"alb.active": "fail"}))
+    extra = sandbox_text("LoadBalancers", None, True)
+    Result.objects.filter(run=run, check_id="alb.active").update(hint_ja="直します。" + extra["ja"])
+    item = _item(_panel(client), "alb.active")
+    assert '<a href="/ja/sandbox/console/load-balancers/" data-sandbox-console="LoadBalancers">' in item
+    assert "サンドボックスのコンソールの「ロードバランサー」</a>で同じ操作ができます" in item
+    assert "console.aws.amazon.com" not in item
+    assert "「AWS CLI でやる場合」のコマンドや「代わりにやる」でも直せます" in item

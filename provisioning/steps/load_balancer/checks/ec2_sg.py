@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from provisioning.checks.base import CheckContext, Outcome, failed, passed, t
 from provisioning.checks.sg_rules import grants_for_port, world_grants
+from provisioning.steps.load_balancer.checks.prereq import PREPARE
 
 
 def _instance_groups(ctx: CheckContext) -> tuple[list[str], list[dict]]:
@@ -35,6 +36,7 @@ def _no_groups(ctx: CheckContext) -> Outcome:
             f"前のステップで作成したセキュリティグループ「{name}」がインスタンスに付いているか確認してください。",
             f"Check that the security group {name} from the earlier steps is attached to the instance.",
         ),
+        sandbox=PREPARE,
         name=name,
     )
 
@@ -79,6 +81,7 @@ def app_port_from_alb_only(ctx: CheckContext) -> Outcome:
                 f" port {p.app_port} open only to the ALB's security "
                 f"group ({alb_text}). 'All traffic' rules count too.",
             ),
+            blocking=False,  # the ALB gets through: too open, not cut off
             **evidence,
         )
     # The first broken link: port 8000 is not open to the ALB's group (whatever else it is open to).
@@ -97,6 +100,7 @@ def app_port_from_alb_only(ctx: CheckContext) -> Outcome:
             "指定したルールを追加してください。",
             f"Edit inbound rules: add Custom TCP {p.app_port} with source {p.alb_sg_name} ({alb_text}).",
         ),
+        blocking=not any(g.may_admit_vpc for g in bad),  # 0.0.0.0/0 still lets the ALB in: not the broken link
         **evidence,
     )
 
@@ -124,5 +128,6 @@ def no_public_ingress(ctx: CheckContext) -> Outcome:
             "（IPv6 のルールも含みます）。",
             "Edit inbound rules and delete the rules whose source is 0.0.0.0/0 or ::/0 (IPv6 rules too).",
         ),
+        blocking=False,  # too open: nothing downstream breaks because of it
         **evidence,
     )

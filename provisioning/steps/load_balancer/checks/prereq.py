@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from provisioning.checks.base import CheckContext, Outcome, failed, passed, t
+from provisioning.steps.load_balancer.labels import PREPARES
+
+# For a sandbox learner, where a hint says "the earlier steps": their sandbox has no account from those steps.
+PREPARE = t(
+    f"サンドボックスでは、このページの「準備する」を押すと、このステップを始める状態（{PREPARES['ja']}）を作ります。",
+    f"In the sandbox, press “Prepare” on this page: it builds the state this step starts from ({PREPARES['en']}).",
+)
 
 
 def instance_running(ctx: CheckContext) -> Outcome:
@@ -22,6 +29,7 @@ def instance_running(ctx: CheckContext) -> Outcome:
                 f"Check that the instance from the earlier steps has the tag {tag} "
                 f"and that you are looking at region {ctx.region}.",
             ),
+            sandbox=PREPARE,
             tag=tag,
             region=ctx.region,
         )
@@ -44,6 +52,7 @@ def instance_running(ctx: CheckContext) -> Outcome:
                 "終了したインスタンスは元に戻せません。前のステップに戻ってインスタンスを作り直してください。",
                 "A terminated instance cannot come back: go back to the earlier steps and create it again.",
             ),
+            sandbox=PREPARE,
             **evidence,
         )
     return failed(

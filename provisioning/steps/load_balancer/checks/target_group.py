@@ -142,19 +142,7 @@ def target_healthy(ctx: CheckContext) -> Outcome:
         private_ip=(ctx.snapshot.instance or {}).get("PrivateIpAddress"),
     )
     evidence.update(verdict.evidence)
-    hint = verdict.hint
-    wrong_ports = sorted({(d.get("Target") or {}).get("Port") for d in regs} - {ctx.params.app_port, None}, key=str)
-    if wrong_ports:
-        # The first broken link upstream: the target is registered on another port than the app's, so the health
-        # check asks a port nothing listens on. That is the thing to fix, not "is Django running".
-        port, app_port = wrong_ports[0], ctx.params.app_port
-        hint = t(
-            f"ターゲットがポート {port} で登録されています。アプリはポート {app_port} で待っているので、"
-            f"ターゲットグループでポート {port} の登録を解除し、ポート {app_port} で登録し直してください。",
-            f"The target is registered on port {port}, but the app listens on port {app_port}: deregister it from "
-            f"the target group and register it again on port {app_port}.",
-        )
-        evidence["registered_ports"] = wrong_ports
+    hint = verdict.hint  # a target on the wrong port is blamed on tg.target_port (catalog: causes)
     if verdict.aws_error:  # AWS could not tell us: not the learner's fault
         return Outcome("error", verdict.message, hint, evidence)
     return failed(verdict.message, hint, transient=verdict.transient, **evidence)
