@@ -30,6 +30,35 @@ def _phone_shot(page, selector: str, path: Path) -> None:
     page.set_viewport_size(size)
 
 
+def sign_up_and_connect_sandbox(page, base_url: str, *, username: str) -> None:
+    """Sign up (Japanese pages), which lands on Connect AWS, and connect the sandbox with one click."""
+    page.goto(base_url + "/ja/accounts/signup/")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    page.fill("input[name=username]", username)
+    page.fill("input[name=email]", f"{username}@example.com")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.locator("form.lc-form button[type=submit]").click()
+    page.wait_for_url("**/ja/learn/connect/")
+    page.locator("form[action$='/connect/sandbox/'] button").click()
+    page.locator("[data-connection=sandbox]").wait_for()
+
+
+def solve_whole_step(page, *, check_section: str) -> None:
+    """On the open step page: Prepare, "Do the whole step for me", then Check `check_section`; returns once every
+    panel of the page reads complete."""
+    page.locator("form[action$='/recipes/prerequisites/'] button").click()
+    _wait_for_recipe(page, "prerequisites")
+    page.locator(".lc-toolbar form[action$='/recipes/solve/'] button").click()
+    _wait_for_recipe(page, "solve")
+    page.locator(f"#lc-{check_section} form[action$='/check/'] button").click()
+    page.wait_for_function(
+        "() => { const ps = [...document.querySelectorAll('.lc-panel[data-lc-section]')];"
+        " return ps.length && ps.every((p) => p.dataset.state === 'complete'); }",
+        timeout=SLOW,
+    )
+
+
 def run_learner_journey(
     page,
     base_url: str,
@@ -43,19 +72,7 @@ def run_learner_journey(
     """The journey; `after_connect(page)` runs once the sandbox is connected (e.g. to join a class),
     `before_cleanup(page)` once every check passes (e.g. to look at a class dashboard)."""
 
-    # Sign up (Japanese pages), which lands on Connect AWS.
-    page.goto(base_url + "/ja/accounts/signup/")
-    assert page.locator("html").get_attribute("lang") == "ja"
-    page.fill("input[name=username]", username)
-    page.fill("input[name=email]", f"{username}@example.com")
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.locator("form.lc-form button[type=submit]").click()
-    page.wait_for_url("**/ja/learn/connect/")
-
-    # Connect the sandbox with one click.
-    page.locator("form[action$='/connect/sandbox/'] button").click()
-    page.locator("[data-connection=sandbox]").wait_for()
+    sign_up_and_connect_sandbox(page, base_url, username=username)
     page.screenshot(path=str(artifacts_dir / f"{prefix}-connect.ja.png"), full_page=True)
     if after_connect is not None:
         after_connect(page)

@@ -151,3 +151,13 @@ def test_a_place_in_a_section_that_no_longer_exists_returns_to_the_step(client, 
 def test_a_place_in_a_step_that_no_longer_exists_is_forgotten(client, connected_student, password):
     LearnerPlace.objects.create(user=connected_student, tutorial=TUTORIAL, step="gone", section="")
     assert _log_in(client, connected_student, password)["Location"] == "/ja/"
+
+
+def test_the_headers_log_in_link_lets_the_tutorial_list_and_account_pages_return_to_the_place(client):
+    def login_link(url: str) -> str:
+        html = client.get(url).content.decode()
+        return html.split('<a href="/ja/accounts/login/', 1)[1].split('"', 1)[0]
+
+    assert login_link("/ja/") == ""  # no next: signing in goes to where the learner left off
+    assert login_link("/ja/accounts/password_reset/") == ""
+    assert login_link(STEP_URL) == f"?next={STEP_URL}"  # a step page comes back to itself
