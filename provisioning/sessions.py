@@ -8,11 +8,15 @@ assumed-role credentials to that account). Clients are made with `client_for`, w
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
+import functools
 import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +75,9 @@ def client_config(*, max_attempts: int = MAX_ATTEMPTS) -> Config:
 class _Assumed:
     credentials: dict[str, str]
     expires_at: float  # time.time() after which the credentials must not be handed out again
+    # The credentials' own session per region, and through it their clients (see `client_for`): built on the first
+    # run that needs them and dropped with the credentials (expiry, `forget_credentials*`).
+    sessions: dict[str, boto3.Session] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,6 +128,7 @@ def _template(caches: _ProcessCaches) -> botocore.session.Session:
         core = botocore.session.Session()
         core.register_component("data_loader", _loader(caches))
         boto3.Session(botocore_session=core)  # registers boto3's handlers (client class injections) on `core`
+        core.register("before-call", _count_call, unique_id="handson-call-counter")
         caches.template, caches.template_builtins = core, builtins
     return caches.template
 
@@ -180,10 +188,29 @@ def sandbox_role_arn(account: str) -> str:
     return f"arn:aws:iam::{account}:role/{SANDBOX_ROLE_NAME}"
 
 
+# The counters of the code running now (a run, a recipe): a context variable, so that sessions and clients shared by
+# several runs (the cached ones) count each call for the run that made it. Threads that make calls for a run start
+# in a copy of its context (`in_context`).
+_counting: contextvars.ContextVar[tuple[CallCounter, ...]] = contextvars.ContextVar("handson_counting", default=())
+
+
+def _count_call(model: Any = None, **_: Any) -> None:
+    """botocore's before-call, registered on every session `new_session` makes (via the template)."""
+    for counter in _counting.get():
+        counter._on_before_call(model)
+
+
+def in_context(fn: Any) -> Any:
+    """`fn` to be run in another thread with this thread's context (its counters): for `pool.submit`."""
+    return functools.partial(contextvars.copy_context().run, fn)
+
+
 class CallCounter:
-    """Thread-safe count of the API calls made through the sessions it is attached to, with their IAM actions.
+    """Thread-safe count of the API calls made while it counts (`with counter.counting():`), with their IAM actions.
 
     It listens on `before-call`, so it counts logical calls (what the budget is about), not botocore's retries.
+    Only calls made in its context are counted: through any session `new_session` made, in this thread or in
+    threads started with `in_context`.
     """
 
     def __init__(self) -> None:
@@ -191,29 +218,44 @@ class CallCounter:
         self.count = 0
         self.actions: list[str] = []
 
-    def attach(self, session: boto3.Session) -> None:
-        # Must happen before clients are created: a client copies the session's event handlers.
-        session.events.register("before-call", self._on_before_call, unique_id=f"handson-counter-{id(self)}")
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[CallCounter]:
+        active = _counting.get()
+        token = None if self in active else _counting.set((*active, self))  # nested: counted once
+        try:
+            yield self
+        finally:
+            if token is not None:
+                _counting.reset(token)
 
-    def _on_before_call(self, model: Any = None, **_: Any) -> None:
+    def _on_before_call(self, model: Any = None) -> None:
         action = f"{model.service_model.signing_name}:{model.name}" if model is not None else "unknown:unknown"
-        with self._lock:
-            self.count += 1
-            self.actions.append(action)
-
-    def record(self, action: str) -> None:
-        """Count a call made through a client this counter is not attached to (the shared sandbox STS client)."""
         with self._lock:
             self.count += 1
             self.actions.append(action)
 
 
 def client_for(session: boto3.Session, service: str, spec: ConnectionSpec) -> Any:
-    """A client of `service` in the spec's region, through its endpoint URL when one is set."""
+    """A client of `service` in the spec's region, through its endpoint URL when one is set.
+
+    For a session of cached credentials (`session_for` of a role or sandbox connection) the client is made once and
+    kept with the credentials: clients are thread-safe, and building one (its endpoint, config, handlers) cost
+    more than the calls of a run. Other sessions get a new client each time.
+    """
+    shared = getattr(session, "_handson_clients", None)
+    key = (service, spec.region, spec.endpoint_url or "")
+    if shared is not None and (client := shared.get(key)) is not None:
+        return client
     kwargs: dict[str, Any] = {"region_name": spec.region, "config": client_config()}
     if spec.endpoint_url:
         kwargs["endpoint_url"] = spec.endpoint_url
-    return session.client(service, **kwargs)
+    if shared is None:
+        return session.client(service, **kwargs)
+    with session._handson_lock:  # a botocore session must not make clients in two threads at once
+        client = shared.get(key)
+        if client is None:
+            client = shared[key] = session.client(service, **kwargs)
+    return client
 
 
 def _credentials_key(spec: ConnectionSpec, role_arn: str) -> tuple:
@@ -233,7 +275,7 @@ def _credentials_key(spec: ConnectionSpec, role_arn: str) -> tuple:
     )
 
 
-def _cached_credentials(key: tuple) -> dict[str, str] | None:
+def _cached_entry(key: tuple) -> _Assumed | None:
     caches = _process()
     with caches.lock:
         entry = caches.assumed.get(key)
@@ -242,7 +284,22 @@ def _cached_credentials(key: tuple) -> dict[str, str] | None:
         if entry.expires_at <= time.time():
             del caches.assumed[key]
             return None
-        return entry.credentials
+        return entry
+
+
+def _cached_session(key: tuple, region: str) -> boto3.Session | None:
+    """The session of cached credentials for `region` (made once, kept with them), or None when none are cached."""
+    entry = _cached_entry(key)
+    if entry is None:
+        return None
+    session = entry.sessions.get(region)
+    if session is None:
+        made = new_session(region_name=region, **entry.credentials)
+        made._handson_clients = {}  # type: ignore[attr-defined]  # see client_for
+        made._handson_lock = threading.Lock()  # type: ignore[attr-defined]
+        with _process().lock:
+            session = entry.sessions.setdefault(region, made)
+    return session
 
 
 def _keep_credentials(key: tuple, spec: ConnectionSpec, creds: dict[str, Any]) -> None:
@@ -294,24 +351,16 @@ def _assume(
     base: boto3.Session | None,
     spec: ConnectionSpec,
     role_arn: str,
-    counter: CallCounter | None,
     *,
     reuse: bool = True,
 ) -> boto3.Session:
     """A session with the role's credentials: cached ones while they have CREDENTIALS_MIN_LIFETIME to live, else
     a fresh sts:AssumeRole (through `base`, or the shared sandbox STS client when `base` is None)."""
     key = _credentials_key(spec, role_arn)
-    cached = _cached_credentials(key) if reuse else None
+    cached = _cached_session(key, spec.region) if reuse else None
     if cached is not None:
-        return new_session(region_name=spec.region, **cached)
-    if base is None:
-        sts = _sandbox_sts(spec)
-        if counter is not None:
-            counter.record("sts:AssumeRole")
-    else:
-        if counter is not None:
-            counter.attach(base)
-        sts = client_for(base, "sts", spec)
+        return cached
+    sts = _sandbox_sts(spec) if base is None else client_for(base, "sts", spec)
     kwargs: dict[str, Any] = {
         "RoleArn": role_arn,
         "RoleSessionName": ROLE_SESSION_NAME,
@@ -338,7 +387,10 @@ def _assume(
         classify(exc, "sts:AssumeRole")
         raise
     _keep_credentials(key, spec, creds)
-    return new_session(
+    kept = _cached_session(key, spec.region)
+    if kept is not None and kept.get_credentials().access_key == creds["AccessKeyId"]:
+        return kept
+    return new_session(  # credentials too short-lived to keep
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
@@ -350,9 +402,15 @@ def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None, reu
     """A boto3 session for the connection. With `counter`, the AssumeRole call (role/sandbox) is counted too.
 
     Role and sandbox connections reuse the credentials of an earlier AssumeRole while they last (see
-    CREDENTIALS_MIN_LIFETIME); `reuse=False` assumes the role again (what writes to the sandbox do).
-    Raises CredentialsProblem when a role cannot be assumed, ValueError when the spec is incomplete.
+    CREDENTIALS_MIN_LIFETIME), and with them one session and its clients (see `client_for`); `reuse=False`
+    assumes the role again (what writes to the sandbox do). Raises CredentialsProblem when a role cannot be
+    assumed, ValueError when the spec is incomplete.
     """
+    with counter.counting() if counter is not None else contextlib.nullcontext():
+        return _session_for(spec, reuse=reuse)
+
+
+def _session_for(spec: ConnectionSpec, *, reuse: bool) -> boto3.Session:
     if spec.kind == "ambient":
         return new_session(profile_name=spec.profile, region_name=spec.region)
     if spec.kind == "keys":
@@ -367,8 +425,8 @@ def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None, reu
     if spec.kind == "role":
         if not spec.role_arn:
             raise ValueError("a 'role' connection needs a role ARN")
-        if reuse and (cached := _cached_credentials(_credentials_key(spec, spec.role_arn))) is not None:
-            return new_session(region_name=spec.region, **cached)
+        if reuse and (cached := _cached_session(_credentials_key(spec, spec.role_arn), spec.region)) is not None:
+            return cached
         if spec.access_key_id and spec.secret_access_key:
             base = new_session(
                 aws_access_key_id=spec.access_key_id,
@@ -378,11 +436,11 @@ def session_for(spec: ConnectionSpec, *, counter: CallCounter | None = None, reu
             )
         else:
             base = new_session(profile_name=spec.profile, region_name=spec.region)  # the app's own identity
-        return _assume(base, spec, spec.role_arn, counter, reuse=False)
+        return _assume(base, spec, spec.role_arn, reuse=False)
     if spec.kind == "sandbox":
         account = spec.sandbox_account or ""
         if not (account.isdigit() and len(account) == 12):
             raise ValueError("a 'sandbox' connection needs a 12-digit sandbox account id")
         # endpoint_url is the sandbox's URL; without one (moto's in-process mock_aws) the default endpoints are used.
-        return _assume(None, spec, sandbox_role_arn(account), counter, reuse=reuse)
+        return _assume(None, spec, sandbox_role_arn(account), reuse=reuse)
     raise ValueError(f"unknown connection kind: {spec.kind!r}")

@@ -16,6 +16,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provisioning.errors import NOT_FOUND_CODES, ApiError, classify, error_code
+from provisioning.sessions import in_context
 
 
 @dataclass
@@ -42,7 +43,9 @@ def call(snap: SnapshotBase, sources: Mapping[str, str], source: str, fn: Callab
 
 
 def run_round(tasks: list[Callable[[], None]], max_workers: int) -> None:
-    """Run independent calls in parallel (one after another when max_workers <= 1; the benchmark compares)."""
+    """Run independent calls in parallel (one after another when max_workers <= 1; the benchmark compares).
+
+    Each call runs in the caller's context, so the run's CallCounter counts it (sessions.in_context)."""
     if not tasks:
         return
     if max_workers <= 1:
@@ -50,5 +53,5 @@ def run_round(tasks: list[Callable[[], None]], max_workers: int) -> None:
             task()
         return
     with ThreadPoolExecutor(max_workers=min(max_workers, len(tasks))) as pool:
-        for future in [pool.submit(t) for t in tasks]:
+        for future in [pool.submit(in_context(t)) for t in tasks]:
             future.result()  # re-raises CredentialsProblem

@@ -17,7 +17,7 @@ from typing import Any
 from provisioning.checks.base import CheckContext, Outcome, sandbox_text, t
 from provisioning.errors import ApiError, CredentialsProblem
 from provisioning.probes import ProbeConfig, ProbeSkipped
-from provisioning.sessions import CallCounter, forget_credentials_for, session_for
+from provisioning.sessions import CallCounter, forget_credentials_for, in_context, session_for
 from provisioning.steps import get_step
 from provisioning.steps.spec import CheckSpec, SandboxHelp, StepSpec
 from provisioning.types import CheckResult, ConnectionSpec, RunReport
@@ -190,7 +190,7 @@ def _run_probes(
     if isinstance(setup, ProbeSkipped) or not wanted:
         return dict.fromkeys(wanted, setup)
     with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
-        futures = {name: pool.submit(step.probes[name], snap, params, setup) for name in wanted}
+        futures = {name: pool.submit(in_context(step.probes[name]), snap, params, setup) for name in wanted}
         return {name: f.result() for name, f in futures.items()}
 
 

@@ -7,6 +7,7 @@ come from the step's spec (provisioning.steps); every step is idempotent: see `p
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -72,8 +73,9 @@ def run_recipe(
         raise ValueError("--section applies to the solve recipe only")
     params = params or step_spec.default_params(region=spec.region)
     ctx = RecipeContext(spec=spec, params=params, counter=counter)
-    steps = recipe_steps(step_spec, ctx, recipe, section)
-    report = run_steps(ctx, recipe, section, steps, progress)
-    if recipe == "teardown":
-        report.billable_left = step_spec.recipes.billable(ctx)
+    with counter.counting() if counter is not None else contextlib.nullcontext():
+        steps = recipe_steps(step_spec, ctx, recipe, section)
+        report = run_steps(ctx, recipe, section, steps, progress)
+        if recipe == "teardown":
+            report.billable_left = step_spec.recipes.billable(ctx)
     return report

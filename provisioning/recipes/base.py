@@ -40,7 +40,7 @@ class RecipeContext:
     clients: dict[str, Any] = field(default_factory=dict)
     found: dict[str, Any] = field(default_factory=dict)
     session: Any = None
-    counter: Any = None  # a sessions.CallCounter that sees every call of the recipe (the self-test counts writes)
+    counter: Any = None  # a sessions.CallCounter that counts every call of the recipe (run_recipe; the self-test)
 
     @property
     def simulated(self) -> bool:
@@ -52,8 +52,6 @@ class RecipeContext:
             if self.session is None:
                 # Writes to the sandbox assume the role afresh (see sessions.SANDBOX_CREDENTIALS_REUSE).
                 self.session = session_for(self.spec, reuse=self.spec.kind != "sandbox", counter=self.counter)
-                if self.counter is not None:
-                    self.counter.attach(self.session)
             self.clients[service] = client_for(self.session, service, self.spec)
         return self.clients[service]
 

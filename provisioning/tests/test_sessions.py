@@ -176,10 +176,72 @@ def test_a_counter_counts_each_runs_calls_separately(moto_aws):
 
     spec = ConnectionSpec(kind="sandbox", sandbox_account="111122223333")
     first, second = CallCounter(), CallCounter()
-    s1, s2 = session_for(spec), session_for(spec)
-    first.attach(s1)
-    second.attach(s2)
-    client_for(s1, "ec2", spec).describe_vpcs()
-    client_for(s2, "ec2", spec).describe_vpcs()
-    client_for(s2, "ec2", spec).describe_subnets()
+    session_for(spec)  # the AssumeRole, counted by neither
+    with first.counting():
+        client_for(session_for(spec), "ec2", spec).describe_vpcs()
+    with second.counting():
+        client_for(session_for(spec), "ec2", spec).describe_vpcs()
+        client_for(session_for(spec), "ec2", spec).describe_subnets()
     assert first.count == 1 and second.count == 2
+    assert second.actions == ["ec2:DescribeVpcs", "ec2:DescribeSubnets"]
+
+
+def test_concurrent_runs_on_one_account_count_only_their_own_calls(moto_aws):
+    """Two runs of one learner share the cached clients; each counter sees its run's calls, threads included."""
+    import threading
+
+    from provisioning.sessions import CallCounter
+    from provisioning.snapshot import run_round
+
+    spec = ConnectionSpec(kind="sandbox", sandbox_account="111122223333")
+    client = client_for(session_for(spec), "ec2", spec)
+    both = threading.Barrier(2)
+    counters = [CallCounter(), CallCounter()]
+
+    def run(counter: CallCounter, calls: int) -> None:
+        with counter.counting():
+            both.wait()
+            run_round([client.describe_vpcs] * calls, max_workers=4)
+
+    threads = [threading.Thread(target=run, args=(c, n)) for c, n in zip(counters, (2, 3), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [c.count for c in counters] == [2, 3]
+
+
+def test_an_accounts_session_and_clients_are_kept_with_its_credentials(moto_aws):
+    from provisioning import sessions
+
+    spec = ConnectionSpec(kind="sandbox", sandbox_account="111122223333")
+    session = session_for(spec)
+    ec2 = client_for(session, "ec2", spec)
+    assert session_for(spec) is session and client_for(session_for(spec), "ec2", spec) is ec2
+    assert client_for(session, "elbv2", spec) is not ec2
+    other = ConnectionSpec(kind="sandbox", sandbox_account="444455556666")
+    assert session_for(other) is not session and client_for(session_for(other), "ec2", other) is not ec2
+    sessions.forget_credentials_for(spec)  # a run found them refused: the clients go with them
+    assert session_for(spec) is not session and client_for(session_for(spec), "ec2", spec) is not ec2
+
+
+def test_new_credentials_bring_new_clients(moto_aws, monkeypatch):
+    """Expired (or re-assumed) credentials are never used through a client kept from before."""
+    from provisioning import sessions
+
+    spec = ConnectionSpec(kind="sandbox", sandbox_account="111122223333")
+    old = client_for(session_for(spec), "ec2", spec)
+    old_key = old._request_signer._credentials.access_key
+    later = time.time() + sessions.SANDBOX_CREDENTIALS_REUSE + 1
+    monkeypatch.setattr(sessions.time, "time", lambda: later)
+    new = client_for(session_for(spec), "ec2", spec)
+    assert new is not old and new._request_signer._credentials.access_key != old_key
+    fresh = client_for(session_for(spec, reuse=False), "ec2", spec)  # a recipe's write: assumed again
+    assert fresh is not new and client_for(session_for(spec), "ec2", spec) is fresh
+
+
+def test_keys_and_ambient_sessions_are_not_shared():
+    keys = ConnectionSpec(kind="keys", access_key_id="AKIAEXAMPLE", secret_access_key="s3cr3t")
+    assert session_for(keys) is not session_for(keys)
+    ambient = ConnectionSpec(kind="ambient", endpoint_url="http://127.0.0.1:5999")
+    assert client_for(session_for(ambient), "ec2", ambient) is not client_for(session_for(ambient), "ec2", ambient)

@@ -94,11 +94,14 @@ def collect_snapshot(
     counter: CallCounter | None = None,
 ) -> Snapshot:
     """Read Step 5's state. `max_workers=1` makes the same calls one after another (the benchmark compares)."""
-    params = params or Params()
     counter = counter or CallCounter()
-    counter.attach(session)
+    with counter.counting():
+        return _collect(session, spec, params or Params(), max_workers, counter)
+
+
+def _collect(session: boto3.Session, spec: ConnectionSpec, params: Params, max_workers: int, counter) -> Snapshot:
     before = counter.count
-    elbv2 = client_for(session, "elbv2", spec)  # clients are made here, not in threads: creation isn't thread-safe
+    elbv2 = client_for(session, "elbv2", spec)  # made here, before the threads
     ec2 = client_for(session, "ec2", spec)
     snap = Snapshot(params=params)
 
