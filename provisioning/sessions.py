@@ -228,6 +228,10 @@ class CallCounter:
             if token is not None:
                 _counting.reset(token)
 
+    def attach(self, session: boto3.Session) -> None:
+        """Kept for steps written before counting was by context: calls are counted while `counting()`, by any
+        session; `verify_step` counts around a step's `collect`, so a step has nothing to attach."""
+
     def _on_before_call(self, model: Any = None) -> None:
         action = f"{model.service_model.signing_name}:{model.name}" if model is not None else "unknown:unknown"
         with self._lock:

@@ -229,8 +229,9 @@ def verify_step(
     params = dataclasses.replace(params or step_spec.default_params(), region=spec.region)
     counter = CallCounter()
     try:
-        session = session_for(spec, counter=counter)
-        snap = step_spec.collect(session, spec, params, max_workers=max_workers, counter=counter)
+        with counter.counting():  # every call of the run: AssumeRole, the step's snapshot (and its threads)
+            session = session_for(spec, counter=counter)
+            snap = step_spec.collect(session, spec, params, max_workers=max_workers, counter=counter)
     except CredentialsProblem as exc:
         forget_credentials_for(spec)  # cached assumed-role credentials that stopped working are not used again
         return _credentials_report(step_spec, exc, started, counter.count)
