@@ -11,6 +11,7 @@ solve: what a learner would do by hand in each section of the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,13 +97,18 @@ def _ensure_group(ctx: RecipeContext, name: str, description: str, key: str) -> 
     return StepOutcome(DONE, group_id)
 
 
-def _group_id(ctx: RecipeContext, key: str, name: str) -> str:
+def _found(ctx: RecipeContext, key: str, lookup: Callable[[], dict[str, Any] | None], field: str, missing: str) -> str:
+    """`ctx.found[key]`, else `lookup()[field]` remembered there; RecipeError(`missing`) when the lookup finds none."""
     if key not in ctx.found:
-        group = find.security_group(ctx, name)
-        if group is None:
-            raise RecipeError(f"security group {name} does not exist")
-        ctx.found[key] = group["GroupId"]
+        resource = lookup()
+        if resource is None:
+            raise RecipeError(missing)
+        ctx.found[key] = resource[field]
     return ctx.found[key]
+
+
+def _group_id(ctx: RecipeContext, key: str, name: str) -> str:
+    return _found(ctx, key, lambda: find.security_group(ctx, name), "GroupId", f"security group {name} does not exist")
 
 
 def _perm_key(perm: dict[str, Any]) -> set[tuple]:
@@ -272,12 +278,8 @@ def ensure_target_group(ctx: RecipeContext) -> StepOutcome:
 
 
 def _tg_arn(ctx: RecipeContext) -> str:
-    if "tg_arn" not in ctx.found:
-        tg = find.target_group(ctx)
-        if tg is None:
-            raise RecipeError(f"target group {ctx.params.tg_name} does not exist")
-        ctx.found["tg_arn"] = tg["TargetGroupArn"]
-    return ctx.found["tg_arn"]
+    missing = f"target group {ctx.params.tg_name} does not exist"
+    return _found(ctx, "tg_arn", lambda: find.target_group(ctx), "TargetGroupArn", missing)
 
 
 def ensure_target_registered(ctx: RecipeContext) -> StepOutcome:
@@ -316,12 +318,8 @@ def ensure_load_balancer(ctx: RecipeContext) -> StepOutcome:
 
 
 def _lb_arn(ctx: RecipeContext) -> str:
-    if "lb_arn" not in ctx.found:
-        lb = find.load_balancer(ctx)
-        if lb is None:
-            raise RecipeError(f"load balancer {ctx.params.lb_name} does not exist")
-        ctx.found["lb_arn"] = lb["LoadBalancerArn"]
-    return ctx.found["lb_arn"]
+    missing = f"load balancer {ctx.params.lb_name} does not exist"
+    return _found(ctx, "lb_arn", lambda: find.load_balancer(ctx), "LoadBalancerArn", missing)
 
 
 def ensure_listener(ctx: RecipeContext) -> StepOutcome:
