@@ -33,12 +33,12 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from tests.e2e.journey import connect_sandbox, prepare, sign_up  # noqa: E402
 from tests.processes import NotReady, free_pair, free_port, http_answers, stop_groups, wait_until  # noqa: E402
 
 BIN = Path(sys.executable).parent
 STEP_PATH = "/ja/tutorials/aws-hands-on/load-balancer/"
 SECTION = "create-alb"
-PASSWORD = "pl4in-Sailing-92"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # One press, inside the page: click, then look every 5 ms until the panel shows a newer run's result.
@@ -116,18 +116,9 @@ def _start(env: dict[str, str], log: Path) -> dict[str, subprocess.Popen]:
 
 def _learner_ready(page, base: str) -> None:
     """Sign up, connect the sandbox, Prepare: the state in which a learner starts pressing Check."""
-    page.goto(base + "/ja/accounts/signup/")
-    page.fill("input[name=username]", "bench")
-    page.fill("input[name=email]", "bench@example.com")
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.locator("form.lc-form button[type=submit]").click()
-    page.wait_for_url("**/learn/connect/**")
-    page.locator("form[action$='/connect/sandbox/'] button").click()
-    page.locator("[data-connection=sandbox]").wait_for()
-    page.goto(base + STEP_PATH)
-    page.locator("form[action$='/recipes/prerequisites/'] button").click()
-    page.locator("#recipe-area-lab[data-recipe='prerequisites'][data-state='done']").wait_for(timeout=300_000)
+    sign_up(page, base, "bench")
+    connect_sandbox(page)
+    prepare(page, base, step_path=STEP_PATH, timeout=300_000)
     page.reload()
     page.wait_for_timeout(1500)  # let anything the recipe started settle before the first press
 

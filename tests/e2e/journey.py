@@ -17,9 +17,9 @@ SLOW = 240_000  # ms: a recipe or a run with re-checks on a busy CI machine
 PASSWORD = "pl4in-Sailing-92"
 
 
-def _wait_for_recipe(page, recipe: str) -> None:
+def _wait_for_recipe(page, recipe: str, *, timeout: float = SLOW) -> None:
     """Wait until the lab's recipe area shows `recipe` finished (not an earlier job's finished state)."""
-    page.locator(f"#recipe-area-lab[data-recipe='{recipe}'][data-state='done']").wait_for(timeout=SLOW)
+    page.locator(f"#recipe-area-lab[data-recipe='{recipe}'][data-state='done']").wait_for(timeout=timeout)
 
 
 def _phone_shot(page, selector: str, path: Path) -> None:
@@ -30,8 +30,8 @@ def _phone_shot(page, selector: str, path: Path) -> None:
     page.set_viewport_size(size)
 
 
-def sign_up_and_connect_sandbox(page, base_url: str, *, username: str) -> None:
-    """Sign up (Japanese pages), which lands on Connect AWS, and connect the sandbox with one click."""
+def sign_up(page, base_url: str, username: str) -> None:
+    """Sign up on the Japanese pages as `username` (password PASSWORD), which lands on Connect AWS."""
     page.goto(base_url + "/ja/accounts/signup/")
     assert page.locator("html").get_attribute("lang") == "ja"
     page.fill("input[name=username]", username)
@@ -40,8 +40,25 @@ def sign_up_and_connect_sandbox(page, base_url: str, *, username: str) -> None:
     page.fill("input[name=password2]", PASSWORD)
     page.locator("form.lc-form button[type=submit]").click()
     page.wait_for_url("**/ja/learn/connect/")
+
+
+def connect_sandbox(page) -> None:
+    """On Connect AWS: choose the sandbox (one click) and wait until it is connected."""
     page.locator("form[action$='/connect/sandbox/'] button").click()
     page.locator("[data-connection=sandbox]").wait_for()
+
+
+def sign_up_and_connect_sandbox(page, base_url: str, *, username: str) -> None:
+    """Sign up (Japanese pages), which lands on Connect AWS, and connect the sandbox with one click."""
+    sign_up(page, base_url, username)
+    connect_sandbox(page)
+
+
+def prepare(page, base_url: str, *, step_path: str = STEP_PATH, timeout: float = SLOW) -> None:
+    """Press Prepare on the step page and wait until it is done."""
+    page.goto(base_url + step_path)
+    page.locator("form[action$='/recipes/prerequisites/'] button").click()
+    _wait_for_recipe(page, "prerequisites", timeout=timeout)
 
 
 def solve_whole_step(page, *, check_section: str) -> None:

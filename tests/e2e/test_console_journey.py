@@ -17,7 +17,7 @@ import re
 import pytest
 
 from provisioning.sandbox.testing import sandbox_server  # noqa: F401 - fixture
-from tests.e2e.journey import PASSWORD, SLOW, STEP_PATH
+from tests.e2e.journey import SLOW, STEP_PATH, connect_sandbox, prepare, sign_up
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -47,18 +47,9 @@ class Shots:
 
 
 def _sign_up_connect_prepare(page, base_url: str, username: str, *, step_path: str = STEP_PATH) -> None:
-    page.goto(base_url + "/ja/accounts/signup/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=email]", f"{username}@example.com")
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.locator("form.lc-form button[type=submit]").click()
-    page.wait_for_url("**/ja/learn/connect/")
-    page.locator("form[action$='/connect/sandbox/'] button").click()
-    page.locator("[data-connection=sandbox]").wait_for()
-    page.goto(base_url + step_path)
-    page.locator("form[action$='/recipes/prerequisites/'] button").click()
-    page.locator("#recipe-area-lab[data-recipe='prerequisites'][data-state='done']").wait_for(timeout=SLOW)
+    sign_up(page, base_url, username)
+    connect_sandbox(page)
+    prepare(page, base_url, step_path=step_path)
 
 
 def _open_from_step(page, base_url: str, section: str, fragment: str, *, step_path: str = STEP_PATH) -> None:

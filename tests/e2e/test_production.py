@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.journey import PASSWORD, SLOW, run_learner_journey
+from tests.e2e.journey import SLOW, run_learner_journey, sign_up
 from tests.e2e.production import Loopback, Product, dotenv_for_https, memory_report
 from tests.e2e.waits import watch_console
 from tests.plugins.worker import _skip_or_fail, database_url, services_problem
@@ -64,16 +64,6 @@ def product(fresh_database, tmp_path):
         running.down()
 
 
-def _sign_up(page, base: str, username: str) -> None:
-    page.goto(base + "/ja/accounts/signup/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=email]", f"{username}@example.com")
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.locator("form.lc-form button[type=submit]").click()
-    page.wait_for_url("**/ja/learn/connect/")
-
-
 def test_the_compose_product_over_https_carries_a_learner_through_step5_live_on_the_class_dashboard(
     product, browser, artifacts_dir
 ):
@@ -109,7 +99,7 @@ def test_the_compose_product_over_https_carries_a_learner_through_step5_live_on_
     learner_context, learner, learner_errors = new_page(1280)
     try:
         # The instructor signs up; the operator makes them an instructor; they create a class.
-        _sign_up(teacher, base, "sensei")
+        sign_up(teacher, base, "sensei")
         grant = product.run("web", "python manage.py grant_instructor sensei")
         assert grant.returncode == 0, grant.stderr
         teacher.goto(base + "/ja/classes/new/")
