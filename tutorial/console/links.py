@@ -5,7 +5,10 @@ link as `<a href="..." rel="noopener noreferrer">`) and returns it with
 - each EC2 console link (`https://<region>.console.aws.amazon.com/ec2/...#LoadBalancers...`, `#TargetGroups:`,
   `#SecurityGroups:`, `#Instances:`) pointing at the matching sandbox console page, its text saying so;
 - each figure that follows such a link in the section offering "try it in the sandbox console" on that page
-  (a figure with no console link before it, like an architecture diagram, is left alone).
+  (a figure with no console link before it, like an architecture diagram, is left alone);
+- each figure of what a browser gets at the load balancer's DNS name (`data-shows="alb-page"`, from figures.yaml's
+  `shows:`) followed by a link that opens the page the learner's own sandbox ALB serves (or its 502/503/504),
+  through the sandbox data plane (console:load_balancer_open, scoped to their account).
 
 Regular expressions suffice because the input is nh3's normalised output and the figures are the project's own
 markup (tutorial/content/loader.py); anything that does not match is left exactly as it was. Real-AWS learners
@@ -36,6 +39,7 @@ _CONSOLE_LINK_RE = re.compile(
     re.S,
 )
 _FIGURE_END = "</figure>"
+_ALB_PAGE_FIGURE_RE = re.compile(r'<figure class="figure" id="[^"]*" data-shows="alb-page">')
 
 
 def _labels() -> dict[str, str]:
@@ -48,10 +52,12 @@ def _labels() -> dict[str, str]:
     }
 
 
-def sandbox_console_html(section_html: str) -> SafeString:
+def sandbox_console_html(section_html: str, *, load_balancer: str | None = None) -> SafeString:
+    """The section for a sandbox learner; `load_balancer` names the step's ALB, whose page the learner can open."""
     labels = _labels()
     out: list[str] = []
     current: str | None = None  # the console page of the last console link seen
+    alb_page_ends = {section_html.find(_FIGURE_END, m.end()) for m in _ALB_PAGE_FIGURE_RE.finditer(section_html)}
     pos = 0
     tokens = sorted(
         [(m.start(), m.end(), m) for m in _CONSOLE_LINK_RE.finditer(section_html)]
@@ -80,7 +86,17 @@ def sandbox_console_html(section_html: str) -> SafeString:
                     )
                 )
         else:
-            if current is not None:
+            if start in alb_page_ends and load_balancer:
+                out.append(
+                    format_html(
+                        '<p class="figure-console-link"><a href="{}" data-alb-page target="_blank" rel="noopener">'
+                        "{}</a></p>",
+                        reverse("console:load_balancer_open", kwargs={"name": load_balancer}),
+                        _("Open your sandbox load balancer's DNS name (%(name)s) in the browser")
+                        % {"name": load_balancer},
+                    )
+                )
+            elif current is not None:
                 out.append(
                     format_html(
                         '<p class="figure-console-link"><a href="{}" data-try-console>{}</a></p>',

@@ -6,6 +6,7 @@ Every problem is collected with its file and line (see errors.py) and raised tog
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -33,6 +34,9 @@ SECTION_KEYS = {"slug", "title", "checks", "minutes"}
 # A section's estimated time (`minutes:`): a whole number of minutes, at most this (a typo such as 300 is caught).
 MAX_SECTION_MINUTES = 180
 FIGURE_KEYS = {"alt", "caption"}
+# `shows:` what a figure is a picture of, when a sandbox learner can see the real thing instead: "alb-page" is what
+# a browser gets at the load balancer's DNS name (tutorial/console/links.py links their own ALB's page after it).
+FIGURE_SHOWS = {"alb-page"}
 SVG_SIZE_RE = re.compile(r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"')
 
 
@@ -519,7 +523,15 @@ def _load_figures(step_dir: Path, problems: _Problems) -> dict[str, Figure]:
         if not isinstance(entry, LineDict):
             problems.add(path, line, f"figure '{name}' needs alt and caption")
             continue
-        _check_keys(entry, FIGURE_KEYS, FIGURE_KEYS, path, problems, f"figure '{name}'")
+        _check_keys(entry, FIGURE_KEYS | {"shows"}, FIGURE_KEYS, path, problems, f"figure '{name}'")
+        shows = entry.get("shows", "")
+        if shows and shows not in FIGURE_SHOWS:
+            problems.add(
+                path,
+                _line(entry, "shows"),
+                f"figure '{name}' shows '{shows}', which is not one of: {', '.join(sorted(FIGURE_SHOWS))}",
+            )
+            shows = ""
         alt = _translated(
             entry.get("alt"), file=path, line=_line(entry, "alt"), what=f"alt of '{name}'", problems=problems
         )
@@ -534,7 +546,7 @@ def _load_figures(step_dir: Path, problems: _Problems) -> dict[str, Figure]:
         if not svg.is_file():
             problems.add(path, line, f"figure '{name}' has no file figures/{name}.svg")
             continue
-        figures[name] = Figure(name=name, alt=alt, caption=caption, svg=svg)
+        figures[name] = Figure(name=name, alt=alt, caption=caption, svg=svg, shows=str(shows))
     return figures
 
 
@@ -558,9 +570,7 @@ def _number_figures(figures: dict[str, Figure], versions: dict) -> dict[str, Fig
                 if slot.name not in order:
                     order.append(slot.name)
     return {
-        name: Figure(
-            name=f.name, alt=f.alt, caption=f.caption, svg=f.svg, number=order.index(name) + 1 if name in order else 0
-        )
+        name: dataclasses.replace(f, number=order.index(name) + 1 if name in order else 0)
         for name, f in figures.items()
     }
 
@@ -582,12 +592,13 @@ def _render_version(
             url = reverse("tutorial:figure", kwargs={"tutorial": tutorial_slug, "step": step_slug, "name": name})
             width, height = sizes[name]
             return format_html(
-                '<figure class="figure" id="figure-{name}">'
+                '<figure class="figure" id="figure-{name}"{shows}>'
                 '<button type="button" class="figure-zoom" data-figure-zoom>'
                 '<img src="{url}" alt="{alt}" width="{w}" height="{h}" loading="lazy" decoding="async">'
                 '<span class="visually-hidden">{enlarge}</span></button>'
                 '<figcaption><span class="figure-number">{label}</span> {caption}</figcaption></figure>',
                 name=name,
+                shows=format_html(' data-shows="{}"', figure.shows) if figure.shows else "",
                 url=url,
                 alt=figure.alt[lang],
                 w=width,

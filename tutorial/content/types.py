@@ -61,6 +61,7 @@ class Figure:
     caption: Translated
     svg: Path
     number: int = 0  # order of appearance in the step, 1-based
+    shows: str = ""  # what the picture is of, when a sandbox learner can open the real thing (loader.FIGURE_SHOWS)
 
 
 @dataclass(frozen=True)

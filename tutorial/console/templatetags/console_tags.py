@@ -25,4 +25,18 @@ def console_links(section_html, learning):
         return section_html
     from tutorial.console.links import sandbox_console_html
 
-    return sandbox_console_html(str(section_html))
+    return sandbox_console_html(str(section_html), load_balancer=_load_balancer_name(learning))
+
+
+def _load_balancer_name(learning) -> str | None:
+    """The name of the step's load balancer (its parameter lb_name, as the content pack may set it), if it has one."""
+    from provisioning.steps import get_step
+    from tutorial.content import get_tutorial
+
+    try:
+        pack = get_tutorial(learning.tutorial)
+        params = getattr(pack.step(learning.step), "parameters", None) if pack is not None else None
+        params = params or get_step(learning.tutorial, learning.step).default_params()
+    except Exception:  # a pack that does not load shows no link, as the page shows the problem elsewhere
+        return None
+    return getattr(params, "lb_name", None)

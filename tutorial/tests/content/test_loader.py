@@ -250,3 +250,14 @@ def test_languages_that_disagree_on_a_sections_minutes_are_named(pack):
     assert_problem(
         problems_of(pack), file="step.en.md", line=line, says="minutes of section 'create-alb' is 25 here but 20"
     )
+
+
+def test_a_figure_that_shows_something_unknown_is_a_problem_on_its_line(pack):
+    pack.replace("load-balancer/figures.yaml", "shows: alb-page", "shows: cat-video")
+    line = pack.line_of("load-balancer/figures.yaml", "shows: cat-video")
+    assert_problem(problems_of(pack), file="figures.yaml", line=line, says="shows 'cat-video', which is not one of")
+
+
+def test_the_figure_of_the_albs_page_says_so(pack):
+    step = load_library(pack.root).tutorial("aws-hands-on").step("load-balancer")
+    assert [name for name, f in step.figures.items() if f.shows] == ["step5_lb_load_balancer_02"]
