@@ -1,6 +1,7 @@
 """A step to its completion page in headless Chromium, in Japanese: sign up, connect the sandbox, "Do it for me",
 check; the last panel links to the completion page, which shows what was built (every link passing), the time it
-took, the clean-up reminder and the next step; signing in again returns to where the learner left off.
+took, the clean-up reminder (its Clean up works from there) and the next step; signing in again returns to where
+the learner left off.
 
 Screenshots (desktop and phone 390x844) go to $E2E_ARTIFACTS. Needs chromium, PostgreSQL + Redis for the worker.
 """
@@ -38,6 +39,7 @@ def test_a_step_done_for_me_ends_on_its_completion_page_with_the_next_step(
     # Done: the contents say so and what is left is nothing; the last section's panel links to the completion page.
     wait_for_js(page, "() => !document.getElementById('lc-toc-complete').hidden", timeout=SLOW)
     assert page.locator("#toc-time-left").inner_text() == "すべて終わりました"
+    page.locator(".section-nav").screenshot(path=str(artifacts_dir / "completion-contents.ja.png"))
     link = page.locator("#lc-restrict-ec2-sg [data-lc-complete-link] a")
     link.wait_for(timeout=SLOW)
     link.click()
@@ -58,6 +60,13 @@ def test_a_step_done_for_me_ends_on_its_completion_page_with_the_next_step(
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts_dir / "completion.ja.phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Clean up from here asks first, then says nothing billable is left; the page still shows the completion.
+    page.locator("#lc-complete-cleanup button[data-lc-confirm]").click()
+    page.locator("#lc-cleanup-dialog [data-lc-confirmed]").click()
+    page.locator("#recipe-area-complete [data-billable='none']").wait_for(timeout=SLOW)
+    page.reload()
+    page.locator(".lc-complete[data-complete='done'] [data-since='cleaned']").wait_for()
 
     # The next step's link opens it; that page is now where the learner is.
     next_link.click()

@@ -415,9 +415,18 @@ class CompletionView:
         )
 
     @property
+    def cleanup_job(self) -> RecipeJob | None:
+        """The clean-up the learner ran since finishing, if it is their latest action on the step (the re-check
+        after it, which finds nothing, does not count as "something changed")."""
+        job = self.learning.recipe_job
+        if job is None or job.recipe != "teardown" or job.state != RecipeJob.State.DONE or not job.finished_at:
+            return None
+        return job if self.completed_at is None or job.finished_at > self.completed_at else None
+
+    @property
     def billable(self) -> list[str]:
         """What the latest check saw that costs money while it exists (empty after a clean-up)."""
-        return self.learning.cleanup.billable
+        return [] if self.cleanup_job is not None else self.learning.cleanup.billable
 
 
 def completion_view(*, user, tutorial: str, step: str) -> CompletionView:

@@ -585,6 +585,8 @@ def first_activity_at(*, user_id: int, tutorial: str, step: str):
 def completion_record(*, run: Run, now=None) -> None:
     """Remember the first time every section of the step was complete (a later one changes nothing)."""
     now = now or timezone.now()
+    if StepCompletion.objects.filter(user_id=run.user_id, tutorial=run.tutorial, step=run.step).exists():
+        return
     started = first_activity_at(user_id=run.user_id, tutorial=run.tutorial, step=run.step) or run.created_at
     StepCompletion.objects.bulk_create(
         [

@@ -148,9 +148,31 @@ def test_after_clean_up_the_completion_stays_and_says_nothing_is_left(
     client.force_login(connected_student)
     html = client.get(COMPLETE).content.decode()
     assert 'data-complete="done"' in html and 'data-since="cleaned"' in html
+    # The check that runs by itself after the clean-up finds nothing: still "cleaned up", not "something changed".
+    engine.answers.append(report(default="fail"))
+    services.run_execute(run_id=Run.objects.get(user=connected_student, state=Run.State.QUEUED).pk)
+    assert Run.objects.filter(user=connected_student).first().results.filter(status="fail").exists()
+    html = client.get(COMPLETE).content.decode()
+    assert 'data-complete="done"' in html and 'data-since="cleaned"' in html
     assert 'data-billable="none"' in html and "lc-cleanup-form" not in html
     # The picture is what they had built when they finished, not the emptied account.
     assert set(re.findall(r'<g class="lc-link" data-link="[^"]+" data-status="([^"]+)"', html)) == {"pass"}
+
+
+def test_a_clean_up_that_left_something_billable_lists_it(client, connected_student, queue, engine):
+    _check(connected_student)
+    RecipeJob.objects.create(
+        user=connected_student,
+        tutorial=TUTORIAL,
+        step=STEP,
+        recipe="teardown",
+        state="done",
+        finished_at=timezone.now(),
+        billable_left=[{"type": "load-balancer", "name": "aws-hands-on"}],
+    )
+    client.force_login(connected_student)
+    reminder = client.get(COMPLETE).content.decode().split('id="lc-complete-cleanup"', 1)[1]
+    assert "lc-banner-warn" in reminder and "aws-hands-on" in reminder and 'data-billable="none"' not in reminder
 
 
 def test_a_change_after_finishing_is_said_but_the_completion_stays(client, connected_student, queue, engine):
