@@ -10,21 +10,18 @@ from __future__ import annotations
 
 from provisioning.checks.base import t
 from provisioning.steps.load_balancer.checks import alb, ec2_sg, listener, prereq, reachability, target_group
+from provisioning.steps.load_balancer.snapshot import INST, LB, LS, SG, TG, TH
 from provisioning.steps.spec import CheckSpec, SandboxHelp
-
-_LB, _TG, _TH, _INST, _SG, _LS = (
-    "load_balancers",
-    "target_groups",
-    "target_health",
-    "instances",
-    "security_groups",
-    "listeners",
-)
 
 # What a sandbox learner does instead of the AWS console: the sandbox console's screen of each check's fix (a failure
 # that says "the earlier steps" adds prereq.PREPARE itself).
 _INSTANCES = SandboxHelp(screen="Instances", solve=False)
 _LBS, _TGS, _SGS = (SandboxHelp(screen=s) for s in ("LoadBalancers", "TargetGroups", "SecurityGroups"))
+
+# Step 6 checks the same answer at the DNS name, under its own id.
+DNS_REACHABLE_TITLE = t(
+    "ロードバランサーの DNS 名で Django のページが表示される", "The load balancer's DNS name serves the Django page"
+)
 
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec(
@@ -34,7 +31,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "タグ CodeDeploy=aws-hands-on の EC2 インスタンスが起動している",
             "The EC2 instance tagged CodeDeploy=aws-hands-on is running",
         ),
-        needs=(_INST,),
+        needs=(INST,),
         sandbox=_INSTANCES,
     ),
     CheckSpec(
@@ -44,7 +41,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "アプリケーションロードバランサー aws-hands-on が存在する",
             "The Application Load Balancer aws-hands-on exists",
         ),
-        needs=(_LB,),
+        needs=(LB,),
         sandbox=_LBS,
     ),
     CheckSpec(
@@ -54,7 +51,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "ロードバランサーのスキームがインターネット向け (internet-facing) である",
             "The load balancer's scheme is internet-facing",
         ),
-        needs=(_LB,),
+        needs=(LB,),
         depends=("alb.exists",),
         sandbox=_LBS,
     ),
@@ -65,7 +62,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "ロードバランサーが 3 つのアベイラビリティーゾーンで有効になっている",
             "The load balancer is enabled in three Availability Zones",
         ),
-        needs=(_LB,),
+        needs=(LB,),
         depends=("alb.exists",),
         sandbox=_LBS,
     ),
@@ -73,7 +70,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         "alb.active",
         alb.active,
         t("ロードバランサーの状態が active である", "The load balancer's state is active"),
-        needs=(_LB,),
+        needs=(LB,),
         depends=("alb.exists",),
         sandbox=_LBS,
     ),
@@ -84,7 +81,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "ロードバランサーのセキュリティグループが 0.0.0.0/0 からの TCP 80 を許可している",
             "The load balancer's security group allows TCP 80 from 0.0.0.0/0",
         ),
-        needs=(_LB, _SG),
+        needs=(LB, SG),
         depends=("alb.exists",),
         sandbox=_LBS,
     ),
@@ -95,14 +92,14 @@ CHECKS: tuple[CheckSpec, ...] = (
             "ターゲットグループ aws-hands-on (インスタンス, HTTP) が存在する",
             "The target group aws-hands-on (instance, HTTP) exists",
         ),
-        needs=(_TG,),
+        needs=(TG,),
         sandbox=_TGS,
     ),
     CheckSpec(
         "tg.instance_registered",
         target_group.instance_registered,
         t("インスタンスがターゲットグループに登録されている", "The instance is registered in the target group"),
-        needs=(_TG, _TH, _INST),
+        needs=(TG, TH, INST),
         depends=("tg.exists", "prereq.instance_running"),
         sandbox=_TGS,
     ),
@@ -110,7 +107,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         "tg.target_port",
         target_group.target_port,
         t("ターゲットがポート 8000 で登録されている", "The target is registered on port 8000"),
-        needs=(_TH,),
+        needs=(TH,),
         depends=("tg.instance_registered",),
         sandbox=_TGS,
     ),
@@ -118,7 +115,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         "listener.http80_forward",
         listener.http80_forward,
         t("HTTP:80 リスナーが aws-hands-on に転送", "The HTTP:80 listener forwards to aws-hands-on"),
-        needs=(_LB, _LS),
+        needs=(LB, LS),
         depends=("alb.exists",),
         causes=("tg.exists",),  # a listener can forward only to a target group that exists
         sandbox=_LBS,
@@ -127,7 +124,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         "tg.target_healthy",
         target_group.target_healthy,
         t("ターゲットのヘルスステータスが healthy である", "The target's health status is healthy"),
-        needs=(_TH,),
+        needs=(TH,),
         depends=("tg.instance_registered",),
         # The request path up to the target, nearest the client first: the listener (else the target is unused),
         # the registered port, the instance's SG letting the ALB in.
@@ -137,11 +134,8 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "alb.dns_reachable",
         reachability.dns_reachable,
-        t(
-            "ロードバランサーの DNS 名で Django のページが表示される",
-            "The load balancer's DNS name serves the Django page",
-        ),
-        needs=(_LB,),
+        DNS_REACHABLE_TITLE,
+        needs=(LB,),
         depends=("alb.exists",),
         probe="http",
         causes=(
@@ -161,7 +155,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         "ec2sg.app_port_from_alb_only",
         ec2_sg.app_port_from_alb_only,
         t("ポート 8000 は ALB の SG からのみ許可", "Port 8000 is allowed only from the ALB's security group"),
-        needs=(_LB, _SG, _INST),
+        needs=(LB, SG, INST),
         depends=("alb.exists",),
         sandbox=_SGS,
     ),
@@ -169,14 +163,14 @@ CHECKS: tuple[CheckSpec, ...] = (
         "ec2sg.no_public_ingress",
         ec2_sg.no_public_ingress,
         t("EC2 の SG はインターネットに開いていない", "The instance's security group is closed to the internet"),
-        needs=(_SG, _INST),
+        needs=(SG, INST),
         sandbox=_SGS,
     ),
     CheckSpec(
         "ec2.direct_access_blocked",
         reachability.direct_access_blocked,
         t("インスタンスのポート 8000 へ直接アクセスできない", "The instance's port 8000 cannot be reached directly"),
-        needs=(_INST,),
+        needs=(INST,),
         depends=("prereq.instance_running",),
         probe="tcp",
         sandbox=_SGS,

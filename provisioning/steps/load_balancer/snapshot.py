@@ -24,14 +24,24 @@ from provisioning.snapshot import SnapshotBase, call, run_round
 from provisioning.steps.load_balancer.params import Params
 from provisioning.types import ConnectionSpec
 
+# The snapshot's sources by name, for the `needs` of the checks that read them (Step 5's catalog and Step 6's).
+LB, TG, TH, INST, SG, LS = (
+    "load_balancers",
+    "target_groups",
+    "target_health",
+    "instances",
+    "security_groups",
+    "listeners",
+)
+
 # Snapshot source -> the one IAM action that reads it. provisioning.iam builds the read-only policy from this.
 SOURCES: dict[str, str] = {
-    "load_balancers": "elasticloadbalancing:DescribeLoadBalancers",
-    "target_groups": "elasticloadbalancing:DescribeTargetGroups",
-    "instances": "ec2:DescribeInstances",
-    "security_groups": "ec2:DescribeSecurityGroups",
-    "listeners": "elasticloadbalancing:DescribeListeners",
-    "target_health": "elasticloadbalancing:DescribeTargetHealth",
+    LB: "elasticloadbalancing:DescribeLoadBalancers",
+    TG: "elasticloadbalancing:DescribeTargetGroups",
+    INST: "ec2:DescribeInstances",
+    SG: "ec2:DescribeSecurityGroups",
+    LS: "elasticloadbalancing:DescribeListeners",
+    TH: "elasticloadbalancing:DescribeTargetHealth",
 }
 
 

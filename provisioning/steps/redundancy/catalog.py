@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from provisioning.checks.base import t
+from provisioning.steps.load_balancer.catalog import DNS_REACHABLE_TITLE
+from provisioning.steps.load_balancer.snapshot import INST, LB, LS, SG, TG, TH
 from provisioning.steps.redundancy import checks
 from provisioning.steps.spec import CheckSpec, SandboxHelp
-
-_LB, _TG, _TH, _INST, _SG, _LS = (
-    "load_balancers",
-    "target_groups",
-    "target_health",
-    "instances",
-    "security_groups",
-    "listeners",
-)
 
 # What a sandbox learner does instead of the AWS console: the sandbox console's screen of each check's fix.
 _INSTANCES, _SGS, _LBS, _TGS = (
@@ -28,7 +21,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "ステップ5 のロードバランサー aws-hands-on が active で、HTTP:80 リスナーが aws-hands-on へ転送する",
             "Step 5's load balancer aws-hands-on is active and its HTTP:80 listener forwards to aws-hands-on",
         ),
-        needs=(_LB, _LS, _TG),
+        needs=(LB, LS, TG),
         sandbox=_LBS,
     ),
     CheckSpec(
@@ -38,7 +31,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "タグ CodeDeploy=aws-hands-on のインスタンスが 2 台以上起動している",
             "At least two instances tagged CodeDeploy=aws-hands-on are running",
         ),
-        needs=(_INST,),
+        needs=(INST,),
         sandbox=_INSTANCES,
     ),
     CheckSpec(
@@ -48,7 +41,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "インスタンスが ALB で有効な 2 つ以上のアベイラビリティーゾーンにある",
             "The instances are in at least two availability zones enabled on the ALB",
         ),
-        needs=(_INST, _LB),
+        needs=(INST, LB),
         depends=("redundancy.alb_ready", "redundancy.two_instances_running"),
         sandbox=_INSTANCES,
     ),
@@ -59,7 +52,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "どのインスタンスもポート 8000 を ALB のセキュリティグループからのみ許可している",
             "Every instance allows port 8000 only from the ALB's security group",
         ),
-        needs=(_INST, _SG, _LB),
+        needs=(INST, SG, LB),
         depends=("redundancy.alb_ready",),
         sandbox=_SGS,
     ),
@@ -70,7 +63,7 @@ CHECKS: tuple[CheckSpec, ...] = (
             "起動中のインスタンスがすべてポート 8000 でターゲットに登録されている",
             "Every running instance is a registered target on port 8000",
         ),
-        needs=(_TG, _TH, _INST),
+        needs=(TG, TH, INST),
         depends=("redundancy.alb_ready", "redundancy.two_instances_running"),
         sandbox=_TGS,
     ),
@@ -78,7 +71,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         "redundancy.all_targets_healthy",
         checks.all_targets_healthy,
         t("すべてのターゲットのヘルスステータスが healthy である", "Every target's health status is healthy"),
-        needs=(_TH, _INST),
+        needs=(TH, INST),
         depends=("redundancy.alb_ready",),  # not all_registered: a stopped instance must show here, as unused
         # Upstream of a target's health, nearest the client first: its registered port, its SG letting the ALB in,
         # the instance running.
@@ -88,11 +81,8 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "redundancy.dns_reachable",
         checks.dns_reachable,
-        t(
-            "ロードバランサーの DNS 名で Django のページが表示される",
-            "The load balancer's DNS name serves the Django page",
-        ),
-        needs=(_LB,),
+        DNS_REACHABLE_TITLE,
+        needs=(LB,),
         depends=("redundancy.alb_ready",),
         probe="http",
         causes=("redundancy.all_targets_healthy",),
