@@ -9,17 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from provisioning.checks.base import t
-from provisioning.steps.diagram import (
-    alb_node,
-    as_dict,
-    between,
-    client_node,
-    front_links,
-    listener_node,
-    sg_names,
-    short,
-    target_group_node,
-)
+from provisioning.steps import diagram as parts
 from provisioning.steps.spec import DiagramLink, DiagramNode, DiagramSpec
 
 # Each link of the request path and the checks that cover it.
@@ -34,21 +24,21 @@ LINK_CHECKS: dict[str, tuple[str, ...]] = {
 
 
 def diagram(architecture: dict[str, Any]) -> DiagramSpec:
-    arch = as_dict(architecture)
-    alb, listener, tg, inst = (as_dict(arch.get(k)) for k in ("alb", "listener", "target_group", "instance"))
+    arch = parts.as_dict(architecture)
+    alb, listener, tg, inst = (parts.as_dict(arch.get(k)) for k in ("alb", "listener", "target_group", "instance"))
     targets = [x for x in arch.get("targets") or [] if isinstance(x, dict)]
     target = targets[0] if targets else {}
     health = t("ヘルス", "health")
 
-    client = client_node()
-    alb_box = alb_node(alb, x=160, w=176, fallback_name="aws-hands-on")
-    lst_box = listener_node(listener, x=392, w=92)
-    tg_box = target_group_node(
+    client = parts.client_node()
+    alb_box = parts.alb_node(alb, x=160, w=176, fallback_name="aws-hands-on")
+    lst_box = parts.listener_node(listener, x=392, w=92)
+    tg_box = parts.target_group_node(
         tg,
         x=540,
         w=132,
         lines=(
-            short(tg.get("name") or "aws-hands-on", 19),
+            parts.short(tg.get("name") or "aws-hands-on", 19),
             {lang: f"{health[lang]}: {target.get('health') or '—'}" for lang in ("ja", "en")},
         ),
     )
@@ -59,7 +49,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         120,
         72,
         t("EC2 インスタンス", "EC2 instance"),
-        (short(inst.get("id") or "—", 17), f":{target.get('port') or 8000} · {inst.get('state') or '—'}"),
+        (parts.short(inst.get("id") or "—", 17), f":{target.get('port') or 8000} · {inst.get('state') or '—'}"),
         present=bool(inst),
     )
     alb_sg = DiagramNode(
@@ -69,7 +59,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         176,
         52,
         t("ALB のセキュリティグループ", "ALB security group"),
-        (", ".join(sg_names(arch, alb.get("security_groups"))) or "aws-hands-on-alb",),
+        (", ".join(parts.sg_names(arch, alb.get("security_groups"))) or "aws-hands-on-alb",),
         present=bool(alb.get("security_groups")),
     )
     ec2_sg = DiagramNode(
@@ -79,7 +69,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         170,
         52,
         t("EC2 のセキュリティグループ", "EC2 security group"),
-        (", ".join(sg_names(arch, inst.get("security_groups"))) or "aws-hands-on-ec2",),
+        (", ".join(parts.sg_names(arch, inst.get("security_groups"))) or "aws-hands-on-ec2",),
         present=bool(inst.get("security_groups")),
     )
 
@@ -89,14 +79,14 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
     only_alb = t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG")
     direct = t(":8000 への直接アクセス（遮断されるべき）", "direct access to :8000 (must be blocked)")
     links = (
-        *front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS),
+        *parts.front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS),
         DiagramLink(
             "tg-instance",
             f"M{tg_box.x + tg_box.w},158 L{inst_box.x},158",
             t("HTTP :8000", "HTTP :8000"),
             t(":8000", ":8000"),
             LINK_CHECKS["tg-instance"],
-            between(tg_box, inst_box),
+            parts.between(tg_box, inst_box),
             150,
         ),
         DiagramLink(
@@ -105,7 +95,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
             only_alb,
             only_alb,
             LINK_CHECKS["albsg-ec2sg"],
-            between(alb_sg, ec2_sg),
+            parts.between(alb_sg, ec2_sg),
             276,
         ),
         DiagramLink(
@@ -124,14 +114,14 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
 
 def billable_from_run(architecture: dict[str, Any], statuses: dict[str, str]) -> list[dict[str, Any]]:
     """What the latest run saw that costs money, when no teardown has listed it (the ALB and the instance)."""
-    arch = as_dict(architecture)
+    arch = parts.as_dict(architecture)
     out = []
     if statuses.get("alb.exists") == "pass":
-        alb = as_dict(arch.get("alb") or arch.get("load_balancer"))
+        alb = parts.as_dict(arch.get("alb") or arch.get("load_balancer"))
         name = alb.get("name") or alb.get("LoadBalancerName") or "aws-hands-on"
         out.append({"type": "load-balancer", "id": alb.get("arn") or name, "name": name})
     if statuses.get("prereq.instance_running") == "pass":
-        inst = as_dict(arch.get("instance"))
+        inst = parts.as_dict(arch.get("instance"))
         iid = inst.get("id") or inst.get("instance_id") or inst.get("InstanceId") or "CodeDeploy=aws-hands-on"
         out.append({"type": "instance", "id": iid})
     return out

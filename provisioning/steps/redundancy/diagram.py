@@ -9,17 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from provisioning.checks.base import t
-from provisioning.steps.diagram import (
-    alb_node,
-    as_dict,
-    between,
-    client_node,
-    front_links,
-    listener_node,
-    sg_names,
-    short,
-    target_group_node,
-)
+from provisioning.steps import diagram as parts
 from provisioning.steps.spec import DiagramLink, DiagramNode, DiagramSpec
 
 LINK_CHECKS: dict[str, tuple[str, ...]] = {
@@ -34,16 +24,16 @@ MAX_INSTANCES = 3
 
 
 def diagram(architecture: dict[str, Any]) -> DiagramSpec:
-    arch = as_dict(architecture)
-    alb, listener, tg = (as_dict(arch.get(k)) for k in ("alb", "listener", "target_group"))
+    arch = parts.as_dict(architecture)
+    alb, listener, tg = (parts.as_dict(arch.get(k)) for k in ("alb", "listener", "target_group"))
     instances = [i for i in arch.get("instances") or [] if isinstance(i, dict)][:MAX_INSTANCES]
     health = {str(x.get("id")): x for x in arch.get("targets") or [] if isinstance(x, dict)}
 
-    client = client_node()
-    alb_box = alb_node(alb, x=150, w=170, fallback_name="aws-hands-on")
-    lst_box = listener_node(listener, x=368, w=84)
-    tg_box = target_group_node(
-        tg, x=500, w=124, lines=(short(tg.get("name") or "aws-hands-on", 18), f"{len(health)} target(s)")
+    client = parts.client_node()
+    alb_box = parts.alb_node(alb, x=150, w=170, fallback_name="aws-hands-on")
+    lst_box = parts.listener_node(listener, x=368, w=84)
+    tg_box = parts.target_group_node(
+        tg, x=500, w=124, lines=(parts.short(tg.get("name") or "aws-hands-on", 18), f"{len(health)} target(s)")
     )
     slots = max(2, len(instances))
     boxes = []
@@ -60,7 +50,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
                 62,
                 {"ja": f"EC2 インスタンス {n + 1}", "en": f"EC2 instance {n + 1}"},
                 (
-                    short(inst.get("id") or "—", 20),
+                    parts.short(inst.get("id") or "—", 20),
                     f"{inst.get('az') or '—'} · {inst.get('state') or '—'} · {target.get('health') or '—'}",
                 ),
                 present=bool(inst),
@@ -74,11 +64,11 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         350,
         48,
         t("EC2 のセキュリティグループ", "EC2 security groups"),
-        (", ".join(sg_names(arch, groups)) or "aws-hands-on-ec2",),
+        (", ".join(parts.sg_names(arch, groups)) or "aws-hands-on-ec2",),
         present=bool(groups),
     )
 
-    links = front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS)
+    links = parts.front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS)
     for box in boxes:
         links.append(
             DiagramLink(
@@ -87,7 +77,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
                 t("HTTP :8000（登録・healthy）", "HTTP :8000 (registered, healthy)"),
                 t(":8000", ":8000"),
                 LINK_CHECKS["tg-instance"],
-                between(tg_box, box),
+                parts.between(tg_box, box),
                 (158 + box.y + box.h // 2) // 2 - 4,
             )
         )
@@ -119,9 +109,9 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
 
 def billable_from_run(architecture: dict[str, Any], statuses: dict[str, str]) -> list[dict[str, Any]]:
     """What the latest run saw that costs money: the ALB and every tagged instance not terminated."""
-    arch = as_dict(architecture)
+    arch = parts.as_dict(architecture)
     out = []
-    alb = as_dict(arch.get("alb"))
+    alb = parts.as_dict(arch.get("alb"))
     if alb:
         name = alb.get("name") or "aws-hands-on"
         out.append({"type": "load-balancer", "id": alb.get("id") or name, "name": name})
