@@ -36,15 +36,19 @@ def between(a: DiagramNode, b: DiagramNode) -> int:
     return (a.x + a.w + b.x) // 2
 
 
-def client_node() -> DiagramNode:
-    return DiagramNode("client", 10, 130, 84, 56, t("クライアント", "Client"), (t("ブラウザー", "browser"),))
+# The request path's line (y) in the drawing; `dy` moves the whole front row down (a step that needs room above).
+ROW = 158
 
 
-def alb_node(alb: dict, *, x: int, w: int, fallback_name: str) -> DiagramNode:
+def client_node(*, dy: int = 0) -> DiagramNode:
+    return DiagramNode("client", 10, 130 + dy, 84, 56, t("クライアント", "Client"), (t("ブラウザー", "browser"),))
+
+
+def alb_node(alb: dict, *, x: int, w: int, fallback_name: str, dy: int = 0) -> DiagramNode:
     return DiagramNode(
         "alb",
         x,
-        100,
+        100 + dy,
         w,
         116,
         t("ロードバランサー", "Load balancer"),
@@ -54,11 +58,11 @@ def alb_node(alb: dict, *, x: int, w: int, fallback_name: str) -> DiagramNode:
     )
 
 
-def listener_node(listener: dict, *, x: int, w: int) -> DiagramNode:
+def listener_node(listener: dict, *, x: int, w: int, dy: int = 0) -> DiagramNode:
     return DiagramNode(
         "listener",
         x,
-        130,
+        130 + dy,
         w,
         56,
         t("リスナー", "Listener"),
@@ -67,40 +71,55 @@ def listener_node(listener: dict, *, x: int, w: int) -> DiagramNode:
     )
 
 
-def target_group_node(tg: dict, *, x: int, w: int, lines: tuple[str | Translated, ...]) -> DiagramNode:
-    return DiagramNode("tg", x, 122, w, 72, t("ターゲットグループ", "Target group"), lines, present=bool(tg))
+def target_group_node(
+    tg: dict, *, x: int, w: int, lines: tuple[str | Translated, ...], y: int = 122, h: int = 72
+) -> DiagramNode:
+    return DiagramNode("tg", x, y, w, h, t("ターゲットグループ", "Target group"), lines, present=bool(tg))
+
+
+def label_above(y: int) -> int:
+    """The baseline of a label over a horizontal line at `y`: its text box (1.45 em at 11 px) ends above the
+    arrowhead (12 units wide, templates/learning/panels.html), so no label touches a line or an arrow."""
+    return y - 13
 
 
 def front_links(
-    client: DiagramNode, alb: DiagramNode, listener: DiagramNode, tg: DiagramNode, checks: Mapping[str, tuple[str, ...]]
+    client: DiagramNode,
+    alb: DiagramNode,
+    listener: DiagramNode,
+    tg: DiagramNode,
+    checks: Mapping[str, tuple[str, ...]],
+    *,
+    dy: int = 0,
 ) -> list[DiagramLink]:
-    """The links client-alb, alb-listener and listener-tg along y=158, each coloured by `checks[<its key>]`."""
+    """The links client-alb, alb-listener and listener-tg along y=ROW+dy, each coloured by `checks[<its key>]`."""
+    row = ROW + dy
     return [
         DiagramLink(
             "client-alb",
-            f"M{client.x + client.w},158 L{alb.x},158",
+            f"M{client.x + client.w},{row} L{alb.x},{row}",
             t("インターネットから HTTP :80", "HTTP :80 from the internet"),
             t("HTTP :80", "HTTP :80"),
             checks["client-alb"],
             between(client, alb),
-            150,
+            label_above(row),
         ),
         DiagramLink(
             "alb-listener",
-            f"M{alb.x + alb.w},158 L{listener.x},158",
-            t("リスナー", "listener"),
+            f"M{alb.x + alb.w},{row} L{listener.x},{row}",
+            t("HTTP :80 を受ける", "takes HTTP :80"),
             t(":80", ":80"),
             checks["alb-listener"],
             between(alb, listener),
-            150,
+            label_above(row),
         ),
         DiagramLink(
             "listener-tg",
-            f"M{listener.x + listener.w},158 L{tg.x},158",
-            t("転送", "forward"),
+            f"M{listener.x + listener.w},{row} L{tg.x},{row}",
+            t("HTTP を転送", "forwards HTTP"),
             t("転送", "forward"),
             checks["listener-tg"],
             between(listener, tg),
-            150,
+            label_above(row),
         ),
     ]

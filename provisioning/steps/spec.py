@@ -88,7 +88,12 @@ class DiagramNode:
 
 @dataclass(frozen=True)
 class DiagramLink:
-    """A link of the request path: an SVG path, its labels, and the checks whose statuses colour it."""
+    """A link of the request path: an SVG path, its labels, and the checks whose statuses colour it.
+
+    The path starts and ends on the boxes it joins (the text version names them from there). `states` words a
+    status for this link where the general word would mislead (status -> text: a path that must stay blocked is
+    "blocked" when it passes, not "working").
+    """
 
     key: str
     path: str
@@ -98,6 +103,7 @@ class DiagramLink:
     label_x: int
     label_y: int
     dashed: bool = False
+    states: Mapping[str, Translated] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

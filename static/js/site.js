@@ -80,6 +80,15 @@
     });
   }
 
+  // The language switch keeps the section being read: the #fragment never reaches the server, so it is added to
+  // the switch's `next` (this page's path and query in the other language) as the form is sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-language-switch]");
+    var next = form && form.querySelector("input[name=next]");
+    if (!next || !window.location.hash) return;
+    next.value = next.value.split("#")[0] + window.location.hash;
+  });
+
   // Buttons that ask first (data-confirm="question"): the Content-Security-Policy forbids inline onclick handlers.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");

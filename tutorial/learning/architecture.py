@@ -2,8 +2,10 @@
 
 `architecture_diagram(architecture=..., statuses=..., tutorial=..., step=...)` asks the step's spec
 (provisioning.steps) for its nodes and links, and returns plain data (coordinates, labels in the page's language,
-statuses) that templates/learning/_architecture.html draws as inline SVG, with a text list of the same links for
-screen readers. The drawing tolerates missing keys: a resource the snapshot did not see is drawn dashed, "not found".
+statuses) that templates/learning/panels.html draws as inline SVG, and as its text version from the same data: each
+link named by the boxes its path joins, its state in words and symbol. The text version is what screen readers get on
+every width, and what a phone shows instead of the picture. The drawing tolerates missing keys: a resource the
+snapshot did not see is drawn dashed, "not found".
 """
 
 from __future__ import annotations
@@ -71,6 +73,14 @@ class Box:
     def chip_boxes(self) -> list[tuple[int, int, str]]:
         return [(self.x + 8 + 54 * i, self.y + self.h - 24, chip) for i, chip in enumerate(self.chips[:3])]
 
+    @property
+    def description(self) -> str:
+        """What the box says, as one line of the text version (its lines, then its zones)."""
+        parts = [line for line in self.lines if line]
+        if self.chips:
+            parts.append(_("AZs %(zones)s") % {"zones": ", ".join(self.chips)})
+        return ", ".join(parts)
+
 
 @dataclass
 class Link:
@@ -83,6 +93,9 @@ class Link:
     label_y: int
     dashed: bool = False
     short: str = ""  # what is drawn beside the line (the full label is in the title and the text list)
+    source: str = ""  # the titles of the boxes the path starts and ends on ("" when it ends on none)
+    target: str = ""
+    states: dict[str, str] = field(default_factory=dict)  # this link's own word for a status, in the page's language
 
     @property
     def symbol(self) -> str:
@@ -94,7 +107,21 @@ class Link:
 
     @property
     def status_text(self) -> str:
-        return status_label(self.status)
+        return self.states.get(self.status) or status_label(self.status)
+
+    @property
+    def drawn_label(self) -> str:
+        """What the picture writes beside the line: the short label, and the link's own state word if it has one."""
+        text = self.short or self.label
+        own = self.states.get(self.status)
+        return f"{self.symbol} {text}: {own}" if own else f"{self.symbol} {text}"
+
+    @property
+    def route(self) -> str:
+        """ "Client → Load balancer": where the link goes, for the text version."""
+        if self.source and self.target:
+            return _("%(source)s → %(target)s") % {"source": self.source, "target": self.target}
+        return self.source or self.target
 
 
 @dataclass
@@ -114,6 +141,21 @@ class Diagram:
     def broken(self) -> list[Link]:
         return [link for link in self.links if link.status in ("fail", "error")]
 
+    @property
+    def broken_texts(self) -> list[str]:
+        """The broken links in words: each label (with the link's own state word, if any); a label that several
+        broken links share names where each goes."""
+        labels = [link.label for link in self.broken]
+        out = []
+        for link in self.broken:
+            text = link.label
+            if labels.count(link.label) > 1 and link.target:
+                text = _("%(label)s to %(target)s") % {"label": text, "target": link.target}
+            if link.states.get(link.status):
+                text = _("%(label)s: %(state)s") % {"label": text, "state": link.states[link.status]}
+            out.append(text)
+        return out
+
 
 def status_label(status: str) -> str:
     return {
@@ -129,19 +171,25 @@ def status_label(status: str) -> str:
 _POINT = re.compile(r"(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)")
 
 
-def _ends_at_missing_box(path: str, boxes: list[Box]) -> bool:
-    """Whether the link's path starts or ends at a box that is not there (read from the path's end points, so
-    the rule holds for any step's drawing)."""
+def _end_boxes(path: str, boxes: list[Box]) -> tuple[Box | None, Box | None]:
+    """The boxes a link's path starts and ends on (read from its end points, so it holds for any step's drawing)."""
     points = _POINT.findall(path)
     if not points:
-        return False
-    for x, y in (points[0], points[-1]):
-        px, py = float(x), float(y)
+        return None, None
+
+    def at(point: tuple[str, str]) -> Box | None:
+        px, py = float(point[0]), float(point[1])
         for box in boxes:
-            inside = box.x - 3 <= px <= box.x + box.w + 3 and box.y - 3 <= py <= box.y + box.h + 3
-            if inside and not box.present:
-                return True
-    return False
+            if box.x - 3 <= px <= box.x + box.w + 3 and box.y - 3 <= py <= box.y + box.h + 3:
+                return box
+        return None
+
+    return at(points[0]), at(points[-1])
+
+
+def _ends_at_missing_box(path: str, boxes: list[Box]) -> bool:
+    """Whether the link's path starts or ends at a box that is not there."""
+    return any(box is not None and not box.present for box in _end_boxes(path, boxes))
 
 
 def _text(value: Any, lang: str) -> str:
@@ -192,6 +240,8 @@ def architecture_diagram(
             link.label_y,
             link.dashed,
             _text(link.short, lang),
+            *(box.title if box else "" for box in _end_boxes(link.path, boxes)),
+            {status: _text(text, lang) for status, text in (link.states or {}).items()},
         )
         for link in spec.links
     ]

@@ -77,7 +77,12 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         return n.x + n.w // 2
 
     only_alb = t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG")
-    direct = t(":8000 への直接アクセス（遮断されるべき）", "direct access to :8000 (must be blocked)")
+    direct = t(
+        "インターネットから EC2 の :8000 への直接アクセス", "direct access from the internet to the instance's :8000"
+    )
+    direct_short = t("インターネットから :8000 へ直接", "from the internet straight to :8000")
+    # The one link that must NOT carry traffic: its states say so ("blocked" when it passes).
+    direct_states = {"pass": t("遮断されています", "blocked"), "fail": t("届いてしまいます", "reachable")}
     links = (
         *parts.front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS),
         DiagramLink(
@@ -87,7 +92,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
             t(":8000", ":8000"),
             LINK_CHECKS["tg-instance"],
             parts.between(tg_box, inst_box),
-            150,
+            parts.label_above(158),
         ),
         DiagramLink(
             "albsg-ec2sg",
@@ -102,11 +107,12 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
             "direct",
             f"M{cx(client)},{client.y} C{cx(client)},20 {cx(inst_box)},20 {cx(inst_box)},{inst_box.y}",
             direct,
-            direct,
+            direct_short,
             LINK_CHECKS["direct"],
             (cx(client) + cx(inst_box)) // 2,
-            36,
+            34,
             dashed=True,
+            states=direct_states,
         ),
     )
     return DiagramSpec(nodes=(client, alb_box, lst_box, tg_box, inst_box, alb_sg, ec2_sg), links=links)

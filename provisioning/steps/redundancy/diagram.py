@@ -21,6 +21,7 @@ LINK_CHECKS: dict[str, tuple[str, ...]] = {
     "albsg-ec2sg": ("redundancy.sg_restricted",),
 }
 MAX_INSTANCES = 3
+HEALTH = t("ヘルス", "health")
 
 
 def diagram(architecture: dict[str, Any]) -> DiagramSpec:
@@ -29,29 +30,41 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
     instances = [i for i in arch.get("instances") or [] if isinstance(i, dict)][:MAX_INSTANCES]
     health = {str(x.get("id")): x for x in arch.get("targets") or [] if isinstance(x, dict)}
 
-    client = parts.client_node()
-    alb_box = parts.alb_node(alb, x=150, w=170, fallback_name="aws-hands-on")
-    lst_box = parts.listener_node(listener, x=368, w=84)
+    # The front row sits lower than Step 5's, leaving room above for the zones arc; the target group is tall enough
+    # that each instance's arrow leaves it straight, at the instance's height (no label on a slanted line).
+    dy = 20
+    client = parts.client_node(dy=dy)
+    alb_box = parts.alb_node(alb, x=160, w=170, fallback_name="aws-hands-on", dy=dy)
+    lst_box = parts.listener_node(listener, x=370, w=76, dy=dy)
+    count = len(health)
     tg_box = parts.target_group_node(
-        tg, x=500, w=124, lines=(parts.short(tg.get("name") or "aws-hands-on", 18), f"{len(health)} target(s)")
+        tg,
+        x=506,
+        w=124,
+        y=60,
+        h=200,
+        lines=(
+            parts.short(tg.get("name") or "aws-hands-on", 18),
+            {"ja": f"ターゲット {count} 件", "en": f"{count} target{'' if count == 1 else 's'}"},
+        ),
     )
     slots = max(2, len(instances))
     boxes = []
     for n in range(slots):
         inst = instances[n] if n < len(instances) else {}
         target = health.get(str(inst.get("id")), {})
-        y = 20 + n * (230 // slots)
         boxes.append(
             DiagramNode(
                 f"instance-{n + 1}",
                 690,
-                y,
+                44 + n * (216 // slots),
                 160,
-                62,
+                72,
                 {"ja": f"EC2 インスタンス {n + 1}", "en": f"EC2 instance {n + 1}"},
                 (
                     parts.short(inst.get("id") or "—", 20),
-                    f"{inst.get('az') or '—'} · {inst.get('state') or '—'} · {target.get('health') or '—'}",
+                    f"{inst.get('az') or '—'} · {inst.get('state') or '—'}",
+                    {lang: f"{HEALTH[lang]}: {target.get('health') or '—'}" for lang in ("ja", "en")},
                 ),
                 present=bool(inst),
             )
@@ -59,52 +72,56 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
     groups = sorted({g for i in instances for g in i.get("security_groups") or []})
     ec2_sg = DiagramNode(
         "ec2-sg",
-        500,
-        270,
-        350,
+        506,
+        290,
+        344,
         48,
         t("EC2 のセキュリティグループ", "EC2 security groups"),
         (", ".join(parts.sg_names(arch, groups)) or "aws-hands-on-ec2",),
         present=bool(groups),
     )
 
-    links = parts.front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS)
+    links = parts.front_links(client, alb_box, lst_box, tg_box, LINK_CHECKS, dy=dy)
     for box in boxes:
+        y = box.y + box.h // 2
         links.append(
             DiagramLink(
                 f"tg-{box.key}",
-                f"M{tg_box.x + tg_box.w},158 L{box.x},{box.y + box.h // 2}",
+                f"M{tg_box.x + tg_box.w},{y} L{box.x},{y}",
                 t("HTTP :8000（登録・healthy）", "HTTP :8000 (registered, healthy)"),
                 t(":8000", ":8000"),
                 LINK_CHECKS["tg-instance"],
                 parts.between(tg_box, box),
-                (158 + box.y + box.h // 2) // 2 - 4,
+                parts.label_above(y),
             )
         )
+    first = boxes[0]
+    top, end = alb_box.x + alb_box.w // 2, first.x + first.w // 2
     links.append(
         DiagramLink(
             "zones",
-            f"M{alb_box.x + alb_box.w // 2},{alb_box.y} C{alb_box.x + 85},10 660,10 {boxes[0].x},{boxes[0].y + 20}",
+            f"M{top},{alb_box.y} C{top},10 {end},10 {end},{first.y}",
             t("2 つの AZ に 2 台（ALB が有効な AZ）", "two instances in two of the ALB's zones"),
             t("2 台 / 2 AZ", "2 instances / 2 AZs"),
             LINK_CHECKS["zones"],
-            420,
-            22,
+            (top + end) // 2,
+            18,
             dashed=True,
         )
     )
+    sg_y = ec2_sg.y + ec2_sg.h // 2
     links.append(
         DiagramLink(
             "albsg-ec2sg",
-            f"M{alb_box.x + alb_box.w // 2},{alb_box.y + alb_box.h} L{alb_box.x + alb_box.w // 2},294 L{ec2_sg.x},294",
+            f"M{top},{alb_box.y + alb_box.h} L{top},{sg_y} L{ec2_sg.x},{sg_y}",
             t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG"),
             t("ポート 8000 は ALB の SG からのみ", "port 8000 only from the ALB SG"),
             LINK_CHECKS["albsg-ec2sg"],
-            (alb_box.x + alb_box.w // 2 + ec2_sg.x) // 2,
-            286,
+            (top + ec2_sg.x) // 2,
+            sg_y - 9,
         )
     )
-    return DiagramSpec(nodes=(client, alb_box, lst_box, tg_box, *boxes, ec2_sg), links=tuple(links))
+    return DiagramSpec(nodes=(client, alb_box, lst_box, tg_box, *boxes, ec2_sg), links=tuple(links), height=350)
 
 
 def billable_from_run(architecture: dict[str, Any], statuses: dict[str, str]) -> list[dict[str, Any]]:

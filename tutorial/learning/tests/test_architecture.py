@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from provisioning.steps import all_steps
 from provisioning.steps.load_balancer.catalog import CHECK_IDS as STEP5_CHECK_IDS
 from provisioning.steps.load_balancer.diagram import LINK_CHECKS
 from tutorial.learning.architecture import architecture_diagram, link_status
@@ -96,6 +104,99 @@ def test_step6_draws_every_instance_in_its_zone_with_its_health():
     )
     boxes = {b.key: b for b in diagram.boxes}
     assert boxes["instance-1"].present and boxes["instance-2"].present
-    assert "ap-northeast-1c · stopped · unused" in boxes["instance-2"].lines
+    assert "ap-northeast-1c · stopped" in boxes["instance-2"].lines and "ヘルス: unused" in boxes["instance-2"].lines
     links = {link.key: link for link in diagram.links}
     assert links["tg-instance-2"].status == "fail" and links["client-alb"].status == "pass"
+
+
+def _text_version(diagram) -> list[str]:
+    """The text version's lines as the page renders them (templates/learning/panels.html#architecture)."""
+    html = render_to_string(
+        "learning/panels.html#architecture", {"diagram": diagram, "tutorial_slug": "t", "step_slug": "s"}
+    )
+    items = re.findall(r"<li data-arch-(?:link|box)=[^>]*>(.*?)</li>", html, re.S)
+    return [html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item))).strip() for item in items]
+
+
+def _step5_failing_direct_and_target():
+    statuses = {cid: "pass" for cid in STEP5_CHECK_IDS}
+    statuses.update({"tg.target_healthy": "fail", "ec2.direct_access_blocked": "fail"})
+    return architecture_diagram(architecture=report().architecture, statuses=statuses, **STEP5)
+
+
+def test_text_version_names_each_link_by_its_ends_with_its_state_in_words_and_symbol_in_japanese():
+    with translation.override("ja"):
+        lines = _text_version(_step5_failing_direct_and_target())
+    assert lines[:6] == [
+        "✓ 正常 クライアント → ロードバランサー: インターネットから HTTP :80",
+        "✓ 正常 ロードバランサー → リスナー: HTTP :80 を受ける",
+        "✓ 正常 リスナー → ターゲットグループ: HTTP を転送",
+        "✗ 壊れている ターゲットグループ → EC2 インスタンス: HTTP :8000",
+        "✓ 正常 ALB のセキュリティグループ → EC2 のセキュリティグループ: ポート 8000 は ALB の SG からのみ",
+        # The path that must stay closed says what its state means: open is "reachable", not "broken".
+        "✗ 届いてしまいます クライアント → EC2 インスタンス: インターネットから EC2 の :8000 への直接アクセス",
+    ]
+    assert "ロードバランサー: aws-hands-on, internet-facing · active, AZ 1a, 1c, 1d" in lines
+    assert "EC2 インスタンス: i-0abc, :8000 · running" in lines
+
+
+def test_text_version_in_english():
+    with translation.override("en"):
+        lines = _text_version(_step5_failing_direct_and_target())
+    assert lines[0] == "✓ passing Client → Load balancer: HTTP :80 from the internet"
+    assert lines[3] == "✗ broken Target group → EC2 instance: HTTP :8000"
+    assert lines[5] == "✗ reachable Client → EC2 instance: direct access from the internet to the instance's :8000"
+    assert "Load balancer: aws-hands-on, internet-facing · active, AZs 1a, 1c, 1d" in lines
+
+
+def test_text_version_says_not_built_and_not_found_for_what_is_missing():
+    full = report().architecture
+    bare = {"instance": full["instance"], "security_groups": full["security_groups"]}  # Prepare only: no ALB yet
+    statuses = {**{c: "skipped" for c in STEP5_CHECK_IDS}, "alb.exists": "fail", "tg.exists": "fail"}
+    with translation.override("ja"):
+        lines = _text_version(architecture_diagram(architecture=bare, statuses=statuses, **STEP5))
+    assert lines[0] == "… まだ作っていません クライアント → ロードバランサー: インターネットから HTTP :80"
+    assert "ロードバランサー: 見つかりません" in lines
+
+
+def test_the_direct_link_passing_reads_blocked_in_the_picture_and_the_text():
+    statuses = {cid: "pass" for cid in STEP5_CHECK_IDS}
+    with translation.override("ja"):
+        diagram = architecture_diagram(architecture=report().architecture, statuses=statuses, **STEP5)
+        direct = next(link for link in diagram.links if link.key == "direct")
+        assert direct.drawn_label == "✓ インターネットから :8000 へ直接: 遮断されています"
+        assert direct.status_text == "遮断されています"
+        assert diagram.broken_texts == []
+    statuses["ec2.direct_access_blocked"] = "fail"
+    with translation.override("en"):
+        diagram = architecture_diagram(architecture=report().architecture, statuses=statuses, **STEP5)
+        assert diagram.broken_texts == ["direct access from the internet to the instance's :8000: reachable"]
+
+
+def test_broken_links_that_share_a_label_say_where_each_goes():
+    arch = {
+        "alb": {"name": "aws-hands-on"},
+        "listener": {"port": 80},
+        "target_group": {"name": "aws-hands-on"},
+        "instances": [{"id": "i-1", "az": "ap-northeast-1a"}, {"id": "i-2", "az": "ap-northeast-1c"}],
+    }
+    with translation.override("ja"):
+        diagram = architecture_diagram(
+            architecture=arch,
+            statuses={"redundancy.all_targets_healthy": "fail"},
+            tutorial="aws-hands-on",
+            step="redundancy",
+        )
+        assert diagram.broken_texts == [
+            "HTTP :8000（登録・healthy）（EC2 インスタンス 1 へ）",
+            "HTTP :8000（登録・healthy）（EC2 インスタンス 2 へ）",
+        ]
+
+
+@pytest.mark.parametrize("step", all_steps(), ids=lambda s: s.key)
+def test_every_link_of_every_step_starts_and_ends_on_a_box(step):
+    """The text version names a link by the boxes its path joins: a path that ends in the void has no words."""
+    with translation.override("en"):
+        diagram = architecture_diagram(architecture={}, statuses={}, tutorial=step.tutorial, step=step.step)
+    loose = [link.key for link in diagram.links if not (link.source and link.target)]
+    assert loose == []
