@@ -40,12 +40,12 @@ HEARTBEAT_EVERY = 5
 HEARTBEAT_TIMEOUT = timedelta(seconds=20)
 RECIPES = _RECIPES  # the recipe runner's names (provisioning.recipes), re-exported for the views
 
-STATUS_WORDS = {
-    "pass": {"ja": "合格", "en": "pass"},
-    "fail": {"ja": "不合格", "en": "fail"},
-    "error": {"ja": "確認できず", "en": "could not check"},
-    "skipped": {"ja": "スキップ", "en": "skipped"},
-    None: {"ja": "未確認", "en": "not checked"},
+# "What changed since the last check", one sentence per state a check reached: (ja ending, en opening).
+CHANGE_SENTENCES = {
+    "pass": ("が合格になりました。", "Now passing: "),
+    "fail": ("が不合格になりました。", "Now failing: "),
+    "error": ("は確認できませんでした。", "Could not check: "),
+    "skipped": ("はまだ確認していません。", "Not checked yet: "),
 }
 
 
@@ -508,17 +508,18 @@ def _change_text(
     elif now_complete and not was_complete:
         parts_ja.append("このセクションは完了しました。")
         parts_en.append("This section is complete.")
-    for cid in changed[:MAX_CHANGED_CHECKS]:
-        old, new = STATUS_WORDS.get(before.get(cid), STATUS_WORDS[None]), STATUS_WORDS[after.get(cid)]
-        title = titles.get(cid) or {}
-        parts_ja.append(f"{title.get('ja') or cid}: {old['ja']} → {new['ja']}")
-        parts_en.append(f"{title.get('en') or cid}: {old['en']} → {new['en']}")
-    rest = len(changed) - MAX_CHANGED_CHECKS
+    # One plain sentence per new state, naming the checks that reached it (the first few in all).
+    shown = changed[:MAX_CHANGED_CHECKS]
+    for status, (ja, en) in CHANGE_SENTENCES.items():
+        named = [titles.get(cid) or {"ja": cid, "en": cid} for cid in shown if after.get(cid) == status]
+        if named:
+            parts_ja.append("、".join(f"「{n['ja']}」" for n in named) + ja)
+            parts_en.append(en + "; ".join(n["en"] for n in named) + ".")
+    rest = len(changed) - len(shown)
     if rest > 0:
-        parts_ja.append(f"ほか {rest} 件")
-        parts_en.append(f"+{rest} more")
-    # One sentence for the section, then one "check: before → after" per changed check.
-    return "、".join(parts_ja).replace("。、", "。"), "; ".join(parts_en).replace(".; ", ". ")
+        parts_ja.append(f"ほかに {rest} 件が変わりました。")
+        parts_en.append(f"{rest} more changed.")
+    return "".join(parts_ja), " ".join(parts_en)
 
 
 def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgress]:

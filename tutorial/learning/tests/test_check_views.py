@@ -123,7 +123,7 @@ def test_panel_shows_what_changed_when_a_section_goes_back(client, connected_stu
     engine.answers.append(report({"alb.active": "fail"}))
     services.run_execute(run_id=services.run_start(user=connected_student, tutorial=TUTORIAL, step=STEP).pk)
     html = client.get(panel_url(), **HTMX).content.decode()
-    assert "ロードバランサーの状態が active である: 合格 → 不合格" in html
+    assert "「ロードバランサーの状態が active である」が不合格になりました。" in html
 
 
 def test_transient_state_is_said_and_rechecked_by_itself(client, connected_student, queue, engine):

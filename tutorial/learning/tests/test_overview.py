@@ -28,7 +28,7 @@ def test_overview_shows_section_states_and_what_changed(client, connected_studen
     assert 'data-step-state="failing"' in html
     assert html.count('data-section-state="complete"') == 4
     assert html.count('data-section-state="failing"') == 1
-    assert "ロードバランサーの DNS 名で Django のページが表示される: 合格 → 不合格" in html
+    assert "「ロードバランサーの DNS 名で Django のページが表示される」が不合格になりました。" in html
     assert "alb.dns_reachable:" not in html
 
 

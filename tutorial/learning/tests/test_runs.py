@@ -106,9 +106,12 @@ def test_a_later_failing_run_takes_the_section_back_and_says_what_changed(connec
     progress = SectionProgress.objects.get(user=connected_student, section="create-alb")
     assert not progress.complete
     assert "no longer complete" in progress.change_en
-    assert "The load balancer's state is active: pass → fail" in progress.change_en
+    assert "Now failing: The load balancer's state is active." in progress.change_en
     assert "未完了に戻りました" in progress.change_ja
-    assert "ロードバランサーの状態が active である: 合格 → 不合格" in progress.change_ja
+    assert (
+        "このセクションは未完了に戻りました。「ロードバランサーの状態が active である」が不合格になりました。"
+        in progress.change_ja
+    )
     assert "alb.active" not in progress.change_en + progress.change_ja
     untouched = SectionProgress.objects.get(user=connected_student, section="target-group")
     assert untouched.complete and untouched.change_en == ""
@@ -120,8 +123,11 @@ def test_what_changed_names_checks_by_title_and_lists_at_most_three(connected_st
     engine.answers.append(report(failing))
     services.run_execute(run_id=start(connected_student).pk)
     progress = SectionProgress.objects.get(user=connected_student, section="create-alb")
-    assert progress.change_en.count("pass → fail") == 3 and progress.change_en.endswith("+1 more")
-    assert progress.change_ja.count("合格 → 不合格") == 3 and progress.change_ja.endswith("ほか 1 件")
+    assert progress.change_en.startswith("This section is no longer complete. Now failing: ")
+    assert progress.change_en.count("; ") == 2 and progress.change_en.endswith(". 1 more changed.")
+    assert progress.change_ja.count("」、「") == 2 and progress.change_ja.endswith(
+        "が不合格になりました。ほかに 1 件が変わりました。"
+    )
     assert not any(cid in progress.change_en for cid in failing)
 
 
