@@ -130,7 +130,14 @@ def worker_env(*, queue: str, extra_env: dict[str, str] | None = None) -> dict[s
 
 
 def _start_celery(
-    argv: list[str], *, env: dict[str, str], log_path: Path, queue: str, ready: str, name: str, not_ready: str
+    argv: list[str],
+    queue: str,
+    log_path: Path,
+    extra_env: dict[str, str] | None,
+    *,
+    ready: str,
+    name: str,
+    not_ready: str,
 ) -> Worker:
     """`python -m celery -A config <argv>` as a subprocess logging to `log_path`; returns once the log says `ready`.
     Fails the test with the log if it exits first (`<name> exited with N`) or is not ready in time
@@ -141,7 +148,7 @@ def _start_celery(
     process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
         [sys.executable, "-m", "celery", "-A", "config", *argv],
         cwd=str(settings.BASE_DIR),
-        env=env,
+        env=worker_env(queue=queue, extra_env=extra_env),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -175,30 +182,16 @@ def start_worker(
         "--without-heartbeat",
         "--loglevel=INFO",
     ]
-    env = worker_env(queue=queue, extra_env=extra_env)
     return _start_celery(
-        argv,
-        env=env,
-        log_path=log_path,
-        queue=queue,
-        ready=" ready.",
-        name="the Celery worker",
-        not_ready="was not ready",
+        argv, queue, log_path, extra_env, ready=" ready.", name="the Celery worker", not_ready="was not ready"
     )
 
 
 def start_beat(*, queue: str, log_path: Path, extra_env: dict[str, str] | None = None) -> Worker:
     """`celery beat` as a subprocess, publishing the periodic tasks to `queue`; returns once it has started."""
     argv = ["beat", "--loglevel=INFO", f"--schedule={log_path.with_suffix('.schedule')}"]
-    env = worker_env(queue=queue, extra_env=extra_env)
     return _start_celery(
-        argv,
-        env=env,
-        log_path=log_path,
-        queue=queue,
-        ready="Sending due task",
-        name="celery beat",
-        not_ready="sent nothing",
+        argv, queue, log_path, extra_env, ready="Sending due task", name="celery beat", not_ready="sent nothing"
     )
 
 
