@@ -9,10 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,27 +22,13 @@ from provisioning.sandbox.credentials import new_account_id
 from provisioning.sandbox.persistence import StateStore, _backend_dicts
 from provisioning.sessions import client_for, session_for
 from provisioning.verify import verify_step
+from tests.processes import NotReady, free_pair, tcp_open, wait_until
 
 pytestmark = pytest.mark.sandbox
 
 
 def _statuses(spec) -> dict[str, str]:
     return {r.id: r.status for r in verify_step(spec, tutorial="aws-hands-on", step="load-balancer").results}
-
-
-def _free_pair() -> int:
-    """A port P with P + 1 free too (moto and the data plane)."""
-    for _ in range(50):
-        with socket.socket() as a:
-            a.bind(("127.0.0.1", 0))
-            port = a.getsockname()[1]
-            with socket.socket() as b:
-                try:
-                    b.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-                return port
-    raise RuntimeError("no free port pair")
 
 
 def _start(port: int, state_dir: Path, log: Path) -> subprocess.Popen:
@@ -57,17 +41,12 @@ def _start(port: int, state_dir: Path, log: Path) -> subprocess.Popen:
         stdout=handle,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the sandbox exited: {log.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port + 1), timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("the sandbox did not start")
+    try:
+        wait_until(lambda: tcp_open(port + 1), "the sandbox", processes={"the sandbox": proc}, timeout=60, interval=0.2)
+    except NotReady as exc:
+        proc.kill()
+        raise AssertionError(f"{exc}: {log.read_text()}") from None
+    return proc
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -81,7 +60,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture
 def restartable_sandbox(tmp_path, settings):
-    port = _free_pair()
+    port = free_pair()
     settings.SANDBOX_URL = f"http://127.0.0.1:{port}"
     settings.SANDBOX_DATAPLANE_URL = f"http://127.0.0.1:{port + 1}"
     state = tmp_path / "state"
