@@ -6,6 +6,7 @@ and `recipe_execute`; the views only call the `*_start` functions. Connection se
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import logging
@@ -374,7 +375,9 @@ def run_execute(*, run_id: int) -> Run | None:
 def _log_run_finished(run: Run, *, wall_ms: int) -> None:
     """One line per run for operators to grep (`run finished`): ids, timing, AWS calls, status counts. Never a
     secret, an account id or a message text: only ids, numbers and fixed words."""
-    counts = dict(Result.objects.filter(run_id=run.pk).values_list("status").annotate(n=Count("id")))
+    counts = getattr(run, "stored_status_counts", None)  # what run_store_report just wrote (no query)
+    if counts is None:
+        counts = dict(Result.objects.filter(run_id=run.pk).values_list("status").annotate(n=Count("id")))
     logger.info(
         "run finished run=%s learner=%s tutorial=%s step=%s section=%s trigger=%s state=%s error_code=%s "
         "duration_ms=%s aws_calls=%s pass=%s fail=%s error=%s skipped=%s",
@@ -446,8 +449,9 @@ def run_store_report(*, run: Run, report) -> Run:
         locked.aws_api_calls = report.aws_api_calls
         locked.architecture = report.architecture or {}
         locked.transient = transient
-        locked.save()
+        locked.save(update_fields=["state", "finished_at", "duration_ms", "aws_api_calls", "architecture", "transient"])
         progress_update(run=locked, statuses={r.id: r.status for r in report.results})
+        locked.stored_status_counts = dict(collections.Counter(r.status for r in report.results))
         if transient and locked.recheck_count < len(RECHECK_DELAYS):
             delay = RECHECK_DELAYS[locked.recheck_count]
             follow_up = Run.objects.create(
@@ -563,8 +567,15 @@ def progress_update(*, run: Run, statuses: dict[str, str]) -> list[SectionProgre
             progress.completed_at = None
         progress.complete = complete
         progress.last_run = run
-        progress.save()
+        progress.updated_at = now  # auto_now: bulk_update does not set it
         out.append(progress)
+    # One INSERT for the sections seen for the first time and one UPDATE for the others (not one query each).
+    existing_rows = [p for p in out if p.pk is not None]
+    SectionProgress.objects.bulk_create([p for p in out if p.pk is None])
+    SectionProgress.objects.bulk_update(
+        existing_rows,
+        ["complete", "completed_at", "last_run", "change_ja", "change_en", "updated_at"],
+    )
     checked = [p for p in out if sections[p.section]]
     if checked and all(p.complete for p in checked):
         completion_record(run=run, now=now)
