@@ -19,7 +19,7 @@ from provisioning.errors import ApiError, CredentialsProblem
 from provisioning.probes import ProbeConfig, ProbeSkipped
 from provisioning.sessions import CallCounter, forget_credentials_for, in_context, session_for
 from provisioning.steps import get_step
-from provisioning.steps.spec import CheckSpec, SandboxHelp, StepSpec
+from provisioning.steps.spec import CheckSpec, StepSpec
 from provisioning.types import CheckResult, ConnectionSpec, RunReport
 
 logger = logging.getLogger(__name__)
@@ -109,10 +109,10 @@ def guide(step: StepSpec, outcomes: dict[str, Outcome], *, sandbox: bool) -> dic
             outcome = outcomes.get(check.id)
             if outcome is None or outcome.status != "fail" or outcome.transient:
                 continue
-            if check.sandbox is None and outcome.sandbox is None:
+            help_ = outcome.sandbox or check.sandbox
+            if help_ is None:
                 continue
-            help_ = check.sandbox or SandboxHelp(solve=False)
-            extra = sandbox_text(help_.screen, outcome.sandbox or help_.text, help_.solve)
+            extra = sandbox_text(help_.screen, help_.text, help_.solve)
             hint = {lang: _joined(outcome.hint.get(lang, ""), extra[lang], lang) for lang in ("ja", "en")}
             helped[check.id] = dataclasses.replace(outcome, hint=hint)
     guided = dict(helped)

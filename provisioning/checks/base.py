@@ -20,6 +20,20 @@ def t(ja: str, en: str) -> dict[str, str]:
 NO_HINT = t("", "")
 
 
+@dataclass(frozen=True)
+class SandboxHelp:
+    """What a sandbox learner does where a hint says "in the console" or "the earlier steps" (sandbox_text words it).
+
+    `screen` is the EC2 console screen the fix is made on, by its URL fragment (CONSOLE_SCREENS): the sandbox console
+    has it. `text` is anything to say first, in the step's own words (e.g. what Prepare builds). `solve` adds "or use
+    this section's CLI commands or Do it for me".
+    """
+
+    screen: str | None = None
+    text: dict[str, str] | None = None
+    solve: bool = True
+
+
 @dataclass
 class Outcome:
     status: Status
@@ -30,9 +44,9 @@ class Outcome:
     # False when the failure leaves the request path working (a port open to more than it should be): then checks
     # downstream of this one (CheckSpec.causes) are not blamed on it.
     blocking: bool = True
-    # For a sandbox learner, said before the sandbox console's screen (CheckSpec.sandbox), e.g. "Prepare builds
-    # this" where the hint says "the earlier steps".
-    sandbox: dict[str, str] | None = None
+    # What a sandbox learner does for this very failure, instead of its check's CheckSpec.sandbox (e.g. only
+    # "Prepare builds this" where the hint says "the earlier steps").
+    sandbox: SandboxHelp | None = None
 
 
 def passed(message: dict[str, str], **evidence: Any) -> Outcome:
@@ -45,7 +59,7 @@ def failed(
     *,
     transient: bool = False,
     blocking: bool = True,
-    sandbox: dict[str, str] | None = None,
+    sandbox: SandboxHelp | None = None,
     **evidence: Any,
 ) -> Outcome:
     return Outcome("fail", message, hint, evidence, transient, blocking, sandbox)
@@ -68,14 +82,17 @@ def console_link(screen: str, lang: str) -> str:
     return f"[{text}](https://console.aws.amazon.com/ec2/home#{screen}:)"
 
 
-def sandbox_text(screen: str | None, text: dict[str, str] | None, solve: bool) -> dict[str, str]:
+def sandbox_text(screen: str | None, text: dict[str, str] | None = None, solve: bool = True) -> dict[str, str]:
     """What a sandbox learner does instead of the AWS console: the step's own words, the sandbox console's screen,
     and this section's CLI commands or "Do it for me"."""
     ja, en = [], []
     if text:
         ja.append(text["ja"])
         en.append(text["en"])
-    if screen:
+    if screen and text:
+        ja.append(f"{console_link(screen, 'ja')}でも操作できます。")
+        en.append(f"You can also use {console_link(screen, 'en')}.")
+    elif screen:
         ja.append(f"サンドボックスでは、{console_link(screen, 'ja')}で同じ操作ができます。")
         en.append(f"In the sandbox, do the same on {console_link(screen, 'en')}.")
     if solve:

@@ -12,7 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from provisioning.checks.base import SandboxHelp
+
 Translated = dict[str, str]
+__all__ = ["CheckSpec", "DiagramLink", "DiagramNode", "DiagramSpec", "RecipeSpec", "SandboxHelp", "StepSpec"]
 
 
 @dataclass(frozen=True)
@@ -39,20 +42,6 @@ class CheckSpec:
     probe: str | None = None
     causes: tuple[str, ...] = ()
     sandbox: SandboxHelp | None = None
-
-
-@dataclass(frozen=True)
-class SandboxHelp:
-    """What a sandbox learner does where the hint says "in the console" or "the earlier step" (see sandbox_hint).
-
-    `screen` is the EC2 console screen the fix is made on, by its URL fragment (Instances, SecurityGroups,
-    LoadBalancers, TargetGroups): the sandbox console has it. `text` is anything else to say first, in the step's
-    own words (e.g. what Prepare builds). `solve` adds "or use this section's CLI commands or Do it for me".
-    """
-
-    screen: str | None = None
-    text: Translated | None = None
-    solve: bool = True
 
 
 # A recipe step: ("name", fn(RecipeContext) -> StepOutcome). Names are stable machine ids; labels are for learners.

@@ -7,7 +7,7 @@ the ALB's HTTP answer through checks.reachability. Every failure names the broke
 
 from __future__ import annotations
 
-from provisioning.checks.base import CheckContext, Outcome, failed, passed, t
+from provisioning.checks.base import CheckContext, Outcome, SandboxHelp, failed, passed, t
 from provisioning.checks.listeners import forward_targets, forwards_to, tg_name_of
 from provisioning.checks.reachability import alb_answer
 from provisioning.checks.sg_rules import grants_for_port, world_grants
@@ -20,6 +20,8 @@ STEP5_HINT = t(
     "できます）。",
     "Finish Step 5 first (or press “Prepare” on this page, which builds Step 5's finished state).",
 )
+# Step 5's state missing: STEP5_HINT already says what "Prepare" builds, in the sandbox as on AWS; nothing to add.
+STEP5_MISSING = SandboxHelp(solve=False)
 LAUNCH_MORE = t(
     "EC2 コンソールで 1 台目のインスタンスを選び「アクション」→「イメージとテンプレート」→「同様のものを起動」で、"
     "ALB が有効な別のアベイラビリティーゾーンのサブネットを選んで 2 台目を起動してください（タグ {tag} と"
@@ -68,6 +70,7 @@ def alb_ready(ctx: CheckContext) -> Outcome:
                 f"Step 5's load balancer {p.lb_name} is not in region {ctx.region}.",
             ),
             STEP5_HINT,
+            sandbox=STEP5_MISSING,
             name=p.lb_name,
         )
     state = (lb.get("State") or {}).get("Code", "")
@@ -92,6 +95,7 @@ def alb_ready(ctx: CheckContext) -> Outcome:
         return failed(
             t(f"ターゲットグループ「{p.tg_name}」がありません。", f"There is no target group {p.tg_name}."),
             STEP5_HINT,
+            sandbox=STEP5_MISSING,
             **evidence,
         )
     listener = next((li for li in snap.listeners if li.get("Port") == p.listener_port), None)

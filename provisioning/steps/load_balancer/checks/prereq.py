@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from provisioning.checks.base import CheckContext, Outcome, failed, passed, t
+from provisioning.checks.base import CheckContext, Outcome, SandboxHelp, failed, passed, t
 from provisioning.steps.load_balancer.labels import PREPARES
 
 # For a sandbox learner, where a hint says "the earlier steps": their sandbox has no account from those steps.
-PREPARE = t(
-    f"サンドボックスでは、このページの「準備する」を押すと、このステップを始める状態（{PREPARES['ja']}）を作ります。",
-    f"In the sandbox, press “Prepare” on this page: it builds the state this step starts from ({PREPARES['en']}).",
+PREPARE = SandboxHelp(
+    text=t(
+        "サンドボックスには前のステップで作ったものがありません。このページの「準備する」を押すと、このステップを"
+        f"始める状態（{PREPARES['ja']}）を作ります。",
+        "Your sandbox has nothing from the earlier steps: press “Prepare” on this page, which builds the state this "
+        f"step starts from ({PREPARES['en']}).",
+    ),
+    solve=False,
 )
 
 
