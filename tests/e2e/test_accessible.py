@@ -181,8 +181,14 @@ def test_on_a_laptop_diagram_labels_overlap_no_arrow_or_box_and_screen_readers_g
         _store_run(learner, "load-balancer", report())
         page.reload()
 
+    # English labels are longer: the same rule holds.
+    page.goto(live_server.url + STEP5.replace("/ja/", "/en/"))
+    assert page.evaluate(DIAGRAM_OVERLAPS) == []
+
     # Step 6 draws two instances side by side with straight arrows: the same rule holds.
     _store_run(learner, "redundancy", _step6_report())
+    page.goto(live_server.url + STEP6.replace("/ja/", "/en/"))
+    assert page.evaluate(DIAGRAM_OVERLAPS) == []
     page.goto(live_server.url + STEP6)
     assert page.evaluate(DIAGRAM_OVERLAPS) == []
     shot = artifacts_dir / "accessible-diagram-step6-laptop.ja.png"
