@@ -6,6 +6,9 @@ Import them into a conftest (or list this module in the top-level `pytest_plugin
   SANDBOX_URL / SANDBOX_DATAPLANE_URL point at it while it runs, and moto's own behaviour is restored afterwards.
 - `sandbox_account` / `other_sandbox_account`: fresh learner accounts (random ids, so tests never share state).
 - `sandbox_spec`: the ConnectionSpec of `sandbox_account`.
+
+`gateway_client(site_url, service, credentials)` is a boto3 client as a learner's CLI has it: through the site's
+sandbox gateway, signed with the learner's key (from `learner_credentials(account)`, or any other pair).
 """
 
 from __future__ import annotations
@@ -17,6 +20,26 @@ import pytest
 
 from provisioning.sandbox.credentials import new_account_id
 from provisioning.types import ConnectionSpec
+
+
+def gateway_client(
+    site_url: str, service: str, credentials: tuple[str, str], *, region: str = "ap-northeast-1", **kwargs
+):
+    """A boto3 client of `service` at `site_url`'s sandbox gateway, signed with (key id, secret) `credentials`;
+    `kwargs` go to boto3.client (a botocore config, say)."""
+    import boto3
+
+    from provisioning.sandbox import gateway_url
+
+    key_id, secret = credentials
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=gateway_url(site_url),
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import re
 
-import boto3
 import pytest
 
-from provisioning.sandbox import gateway_url, learner_credentials
+from provisioning.sandbox import learner_credentials
 from provisioning.sandbox.credentials import new_account_id
-from provisioning.sandbox.testing import sandbox_server  # noqa: F401 - fixture
+from provisioning.sandbox.testing import (
+    gateway_client,
+    sandbox_server,  # noqa: F401 - fixture
+)
 from tutorial.learning.tests.conftest import make_connection
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -90,15 +92,7 @@ def test_a_change_through_the_cli_turns_the_panels_without_a_press(
     page = page_on_failure
     _user, account = _signed_in_and_prepared(page, live_server, django_user_model)
     assert page.locator("#lc-auto").is_checked()
-    key_id, secret = learner_credentials(account)
-    ec2 = boto3.client(
-        "ec2",
-        region_name="ap-northeast-1",
-        endpoint_url=gateway_url(live_server.url),
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-        aws_session_token=None,
-    )
+    ec2 = gateway_client(live_server.url, "ec2", learner_credentials(account))
     instances = ec2.describe_instances(Filters=[{"Name": "tag:CodeDeploy", "Values": ["aws-hands-on"]}])
     instance_id = instances["Reservations"][0]["Instances"][0]["InstanceId"]
     page.wait_for_timeout(3500)  # the page has said it is open (its watcher's first look)

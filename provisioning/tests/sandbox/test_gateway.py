@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
 
 from provisioning.sandbox import gateway_url, learner_credentials
+from provisioning.sandbox.testing import gateway_client
 from provisioning.sessions import client_for, session_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
@@ -15,14 +15,7 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
 def _client(live_server, account: str, service: str, *, secret: str | None = None):
     key_id, real_secret = learner_credentials(account)
-    return boto3.client(
-        service,
-        region_name="ap-northeast-1",
-        endpoint_url=gateway_url(live_server.url),
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret or real_secret,
-        aws_session_token=None,
-    )
+    return gateway_client(live_server.url, service, (key_id, secret or real_secret))
 
 
 @pytest.fixture
@@ -92,14 +85,7 @@ def test_wrong_secret_is_refused(live_server, sandbox_account):
 
 
 def _with_key(live_server, key_id: str, secret: str):
-    return boto3.client(
-        "ec2",
-        region_name="ap-northeast-1",
-        endpoint_url=gateway_url(live_server.url),
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-        aws_session_token=None,
-    )
+    return gateway_client(live_server.url, "ec2", (key_id, secret))
 
 
 def test_a_key_id_never_issued_is_refused(live_server, sandbox_account, other_sandbox_account):

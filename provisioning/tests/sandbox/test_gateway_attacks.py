@@ -11,7 +11,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from provisioning.sandbox import gateway_url, learner_credentials, spec_for
+from provisioning.sandbox import learner_credentials, spec_for
+from provisioning.sandbox.testing import gateway_client
 from provisioning.sessions import client_for, session_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
@@ -192,19 +193,12 @@ def test_a_body_moto_would_read_differently_is_refused(live_server, sandbox_acco
 
 
 def test_unknown_region_is_a_400_in_the_services_error_shape(live_server, sandbox_account):
-    import boto3
     from botocore.exceptions import ClientError
 
     key_id, secret = learner_credentials(sandbox_account)
     calls = (("ec2", "describe_vpcs"), ("elbv2", "describe_load_balancers"), ("sts", "get_caller_identity"))
     for service, call in calls:
-        client = boto3.client(
-            service,
-            region_name="xx-nowhere-1",
-            endpoint_url=gateway_url(live_server.url),
-            aws_access_key_id=key_id,
-            aws_secret_access_key=secret,
-        )
+        client = gateway_client(live_server.url, service, (key_id, secret), region="xx-nowhere-1")
         with pytest.raises(ClientError) as exc:
             getattr(client, call)()
         assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

@@ -11,7 +11,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from provisioning.sandbox import gateway_url, learner_credentials, limits, spec_for
+from provisioning.sandbox import learner_credentials, limits, spec_for
+from provisioning.sandbox.testing import gateway_client
 from provisioning.sessions import client_for, session_for
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
@@ -26,15 +27,7 @@ def _direct(account: str, service: str):
 
 
 def _learner(live_server, account: str, service: str, region: str = "ap-northeast-1"):
-    key_id, secret = learner_credentials(account)
-    return boto3.client(
-        service,
-        region_name=region,
-        endpoint_url=gateway_url(live_server.url),
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-        config=NO_RETRY,
-    )
+    return gateway_client(live_server.url, service, learner_credentials(account), region=region, config=NO_RETRY)
 
 
 def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
