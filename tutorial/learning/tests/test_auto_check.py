@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import boto3
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from provisioning.sandbox import gateway_url, learner_credentials
-from provisioning.sandbox.testing import sandbox_account, sandbox_server  # noqa: F401 - fixtures
+from provisioning.sandbox import learner_credentials
+from provisioning.sandbox.testing import gateway_client, sandbox_account, sandbox_server  # noqa: F401 - fixtures
 from tutorial.learning import services
 from tutorial.learning.models import Connection, Run
 
@@ -20,31 +19,16 @@ from .conftest import STEP, TUTORIAL, make_connection
 WATCH = reverse("learning:watch", args=[TUTORIAL, STEP])
 
 
-def _cli(live_server, account: str):
-    key_id, secret = learner_credentials(account)
-    return boto3.client(
-        "ec2",
-        region_name="ap-northeast-1",
-        endpoint_url=gateway_url(live_server.url),
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-        aws_session_token=None,
-    )
+@pytest.fixture
+def ec2(queue, live_server, sandbox_server, sandbox_account, student, client):  # noqa: F811
+    """The student on the sandbox, signed in (`client`), and their CLI's EC2 client through the gateway."""
+    make_connection(student, account=sandbox_account)
+    client.force_login(student)
+    return gateway_client(live_server.url, "ec2", learner_credentials(sandbox_account))
 
 
 @pytest.mark.sandbox
-def test_a_cli_write_through_the_gateway_rechecks_the_step_the_learner_has_open(
-    live_server,
-    sandbox_server,  # noqa: F811
-    sandbox_account,  # noqa: F811
-    student,
-    client,
-    queue,
-):
-    make_connection(student, account=sandbox_account)
-    client.force_login(student)
-    ec2 = _cli(live_server, sandbox_account)
-
+def test_a_cli_write_through_the_gateway_rechecks_the_step_the_learner_has_open(ec2, student, client, queue):
     ec2.describe_security_groups()  # with no page open nothing happens, and reads never trigger
     assert not Run.objects.exists()
 
@@ -60,17 +44,7 @@ def test_a_cli_write_through_the_gateway_rechecks_the_step_the_learner_has_open(
 
 
 @pytest.mark.sandbox
-def test_no_recheck_once_auto_check_is_off_or_the_page_is_gone(
-    live_server,
-    sandbox_server,  # noqa: F811
-    sandbox_account,  # noqa: F811
-    student,
-    client,
-    queue,
-):
-    make_connection(student, account=sandbox_account)
-    client.force_login(student)
-    ec2 = _cli(live_server, sandbox_account)
+def test_no_recheck_once_auto_check_is_off_or_the_page_is_gone(ec2, student, client, queue):
     client.get(WATCH + "?auto=1")
     client.get(WATCH + "?auto=0")  # the learner switched it off
     ec2.create_security_group(GroupName="off", Description="x")
