@@ -15,12 +15,19 @@ What it does:
    went (waiting in the queue, the engine, storing) and how many database connections the workers hold after it.
 6. Renders the instructor's dashboard (full page and grid partial) with the test client: median time of 5 renders
    and the number of SQL queries; then times a poll when nothing changed (answered 204, nothing rendered).
+7. With `--poll`, the instructor's dashboard is open during the fan-out: every 2 s it polls as the page does (the
+   URL of the poller each answer carries), and the time and size of each poll are printed (a big class: 1,000).
+
+The load average is printed at the start and the end: the figures are only comparable on a quiet machine, and CPU
+per run (worker and sandbox) is the figure to compare when it is not.
 
 Run it (a few minutes; most of it is building the class and preparing the K learners):
 
     REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python benchmarks/class_check_everyone.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/handson_bench REDIS_URL=redis://127.0.0.1:6379/4 \
         .venv/bin/python benchmarks/class_check_everyone.py --students 300 --workers 2 --prepared 20
+    # the dashboard's poll at 1,000 learners while check everyone runs:
+    ... benchmarks/class_check_everyone.py --students 1000 --workers 2 --prepared 20 --poll
 
 It is a script that prints figures, not a test: nothing here asserts a time.
 """
@@ -90,6 +97,12 @@ def main() -> int:
         action="store_true",
         help="run the sandbox without saving learners' state (as deployed it saves, into a temporary dir here)",
     )
+    parser.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll the dashboard every 2 s during the fan-out, as the instructor's open page does, and print each "
+        "poll's time and size",
+    )
     parser.add_argument("--timeout", type=int, default=900, help="give up waiting for the runs after this (s)")
     args = parser.parse_args()
 
@@ -110,6 +123,7 @@ def main() -> int:
     from provisioning.sandbox.server import SandboxServer
 
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}  broker: {broker.split('@')[-1]}")
+    print(f"LOAD AVERAGE at the start: {_load()} (on {os.cpu_count()} CPUs)")
     call_command("migrate", verbosity=0)
     state_dir = None if args.no_persist else tempfile.mkdtemp(prefix="bench-sandbox-state-")
     print(f"sandbox state: {state_dir or 'not saved'}")
@@ -120,13 +134,14 @@ def main() -> int:
         classroom, instructor = _build_class(args.students, args.prepared, warm=args.warm)
         workers = _start_workers(args.workers, server, pool=args.pool, concurrency=args.concurrency)
         cpu_before, main_before = _cpu_seconds(workers), time.thread_time()
-        runs = _check_everyone(classroom, instructor, args.timeout)
+        runs = _check_everyone(classroom, instructor, args.timeout, poll=args.poll)
         main_thread = time.thread_time() - main_before  # this thread's polling, not the sandbox's serving
         _print_cpu(cpu_before, _cpu_seconds(workers), runs, main_thread)
         _database_connections()
         _render_dashboard(classroom, instructor)
         _unchanged_poll(classroom, instructor)
         _changed_rows_poll(classroom, instructor)
+        print(f"LOAD AVERAGE at the end: {_load()}")
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -137,6 +152,13 @@ def main() -> int:
                 worker.kill()
         server.stop()
     return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _build_class(students: int, prepared: int, *, warm: bool = False):
@@ -265,7 +287,7 @@ def _print_cpu(before: dict[str, float], after: dict[str, float], runs: int, mai
         )
 
 
-def _check_everyone(classroom, instructor, timeout: int) -> None:
+def _check_everyone(classroom, instructor, timeout: int, *, poll: bool = False) -> int:
     from collections import Counter
 
     from django.utils import timezone
@@ -280,6 +302,7 @@ def _check_everyone(classroom, instructor, timeout: int) -> None:
     fanned = time.perf_counter() - started
     total = len(check.run_ids)
     last_print = 0.0
+    poller = _DashboardPoller(classroom, instructor) if poll else None
     while True:
         progress = class_check_progress(class_check=check)
         elapsed = time.perf_counter() - started
@@ -290,6 +313,8 @@ def _check_everyone(classroom, instructor, timeout: int) -> None:
             last_print = elapsed
         if elapsed > timeout:
             raise SystemExit(f"gave up after {timeout} s: {progress.finished}/{total} runs finished")
+        if poller is not None:
+            poller.maybe_poll()
         time.sleep(0.2)
     elapsed = time.perf_counter() - started
     runs = Run.objects.filter(id__in=check.run_ids)
@@ -305,7 +330,60 @@ def _check_everyone(classroom, instructor, timeout: int) -> None:
         median = statistics.median(durations)
         print(f"  engine time per run: median {median:.0f} ms, max {durations[-1]} ms")
     _time_breakdown(runs, started_wall)
+    if poller is not None:
+        poller.report()
     return total
+
+
+class _DashboardPoller:
+    """The instructor's open dashboard during the fan-out: a poll every 2 s, each at the URL the last answer gave."""
+
+    EVERY = 2.0
+
+    def __init__(self, classroom, instructor) -> None:
+        import re
+
+        from django.test import Client
+        from django.urls import reverse
+
+        self.client = Client(HTTP_HOST="127.0.0.1", HTTP_HX_REQUEST="true")
+        self.client.force_login(instructor)
+        self.students = classroom.enrollments.count()
+        html = self.client.get(reverse("classes:grid", args=[classroom.pk])).content.decode()
+        self._pattern = re.compile(r'id="grid-poller"[^>]*hx-get="([^"]+)"', re.S)
+        self.url = self._pattern.search(html).group(1).replace("&amp;", "&")
+        self.full_grid = len(html)
+        self.polls: list[tuple[float, int, int, bool]] = []  # (ms, bytes, status, whole grid)
+        self.last = 0.0
+
+    def maybe_poll(self) -> None:
+        now = time.perf_counter()
+        if now - self.last < self.EVERY:
+            return
+        self.last = now
+        response = self.client.get(self.url)
+        elapsed = (time.perf_counter() - now) * 1000
+        whole = bool(response.get("HX-Retarget"))
+        self.polls.append((elapsed, len(response.content), response.status_code, whole))
+        if response.status_code == 200:
+            found = self._pattern.search(response.content.decode())
+            if found:
+                self.url = found.group(1).replace("&amp;", "&")
+
+    def report(self) -> None:
+        if not self.polls:
+            print("DASHBOARD POLL during check everyone: no poll (the fan-out finished within 2 s)")
+            return
+        times = sorted(p[0] for p in self.polls)
+        sizes = sorted(p[1] for p in self.polls)
+        whole = sum(1 for p in self.polls if p[3])
+        unchanged = sum(1 for p in self.polls if p[2] == 204)
+        print(
+            f"DASHBOARD POLL during check everyone ({self.students} learners, every {self.EVERY:.0f} s): "
+            f"{len(self.polls)} polls, time median {statistics.median(times):.0f} ms / max {times[-1]:.0f} ms, "
+            f"size median {statistics.median(sizes) / 1024:.0f} KiB / max {sizes[-1] / 1024:.0f} KiB "
+            f"(the whole grid is {self.full_grid / 1024:.0f} KiB; {whole} polls sent it whole, {unchanged} unchanged)"
+        )
 
 
 def _time_breakdown(runs, started_wall) -> None:
