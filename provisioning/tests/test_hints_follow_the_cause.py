@@ -96,6 +96,29 @@ def test_listener_forwarding_elsewhere_is_the_cause_of_an_unused_target_and_a_50
         assert "Forward to target group aws-hands-on" in results[cid].hint["en"], cid
 
 
+def test_an_alb_that_leaves_out_the_instances_zone_is_the_cause_of_an_unused_target():
+    snap = complete_snapshot()
+    snap.instances[0]["Placement"] = {"AvailabilityZone": "ap-northeast-1a"}
+    snap.load_balancer["AvailabilityZones"] = [{"ZoneName": "ap-northeast-1c"}, {"ZoneName": "ap-northeast-1d"}]
+    snap.target_health[0]["TargetHealth"] = {"State": "unused", "Reason": "Target.NotInUse"}
+    results = _run(STEP5, snap, http=_alb_page(503))
+
+    for cid in ("tg.target_healthy", "alb.dns_reachable"):
+        assert results[cid].evidence["caused_by"] == "alb.three_azs", cid
+        assert "Edit subnets" in results[cid].hint["en"], cid
+
+
+def test_two_zones_that_include_the_instances_are_not_blamed_for_its_health():
+    snap = complete_snapshot()
+    snap.instances[0]["Placement"] = {"AvailabilityZone": "ap-northeast-1a"}
+    snap.load_balancer["AvailabilityZones"] = [{"ZoneName": "ap-northeast-1a"}, {"ZoneName": "ap-northeast-1c"}]
+    snap.target_health[0]["TargetHealth"] = {"State": "unhealthy", "Reason": "Target.FailedHealthChecks"}
+    results = _run(STEP5, snap, http=_alb_page(502))
+
+    assert results["alb.three_azs"].status == "fail"
+    assert "caused_by" not in results["tg.target_healthy"].evidence
+
+
 def test_alb_sg_closed_to_the_internet_is_the_cause_of_a_dns_timeout():
     snap = complete_snapshot()
     snap.security_groups[ALB_SG] = group(ALB_SG, "aws-hands-on-alb")
@@ -220,6 +243,27 @@ def test_step6_second_instance_in_its_own_group_makes_the_health_hint_point_at_t
     r = results["redundancy.all_targets_healthy"]
     assert r.evidence["caused_by"] == "redundancy.sg_restricted"
     assert "aws-hands-on-ec2" in r.hint["en"]
+
+
+def test_step6_instance_outside_the_albs_zones_is_the_cause_of_its_unused_target():
+    snap = _two_instances()
+    snap.instances[1]["Placement"] = {"AvailabilityZone": "ap-northeast-1b"}  # not one of the ALB's zones
+    snap.target_health[1]["TargetHealth"] = {"State": "unused", "Reason": "Target.NotInUse"}
+    results = _run(STEP6, snap)
+
+    r = results["redundancy.all_targets_healthy"]
+    assert r.evidence["caused_by"] == "redundancy.instances_in_alb_azs"
+    assert "ap-northeast-1b" in r.hint["en"]
+
+
+def test_step6_both_instances_in_one_zone_are_not_blamed_for_a_targets_health():
+    snap = _two_instances()
+    snap.instances[1]["Placement"] = {"AvailabilityZone": "ap-northeast-1a"}
+    snap.target_health[1]["TargetHealth"] = {"State": "unhealthy", "Reason": "Target.FailedHealthChecks"}
+    results = _run(STEP6, snap)
+
+    assert results["redundancy.instances_in_alb_azs"].status == "fail"
+    assert "caused_by" not in results["redundancy.all_targets_healthy"].evidence
 
 
 def test_step6_both_instances_stopped_make_the_503_point_at_starting_them():

@@ -127,8 +127,9 @@ CHECKS: tuple[CheckSpec, ...] = (
         needs=(TH,),
         depends=("tg.instance_registered",),
         # The request path up to the target, nearest the client first: the listener (else the target is unused),
-        # the registered port, the instance's SG letting the ALB in.
-        causes=("listener.http80_forward", "tg.target_port", "ec2sg.app_port_from_alb_only"),
+        # the instance's zone enabled on the ALB (else unused too), the registered port, the instance's SG letting
+        # the ALB in.
+        causes=("listener.http80_forward", "alb.three_azs", "tg.target_port", "ec2sg.app_port_from_alb_only"),
         sandbox=_TGS,
     ),
     CheckSpec(

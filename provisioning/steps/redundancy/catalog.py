@@ -73,9 +73,14 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("すべてのターゲットのヘルスステータスが healthy である", "Every target's health status is healthy"),
         needs=(TH, INST),
         depends=("redundancy.alb_ready",),  # not all_registered: a stopped instance must show here, as unused
-        # Upstream of a target's health, nearest the client first: its registered port, its SG letting the ALB in,
-        # the instance running.
-        causes=("redundancy.all_registered", "redundancy.sg_restricted", "redundancy.two_instances_running"),
+        # Upstream of a target's health, nearest the client first: its zone enabled on the ALB, its registered port,
+        # its SG letting the ALB in, the instance running.
+        causes=(
+            "redundancy.instances_in_alb_azs",
+            "redundancy.all_registered",
+            "redundancy.sg_restricted",
+            "redundancy.two_instances_running",
+        ),
         sandbox=_TGS,
     ),
     CheckSpec(

@@ -204,6 +204,7 @@ def instances_in_alb_azs(ctx: CheckContext) -> Outcome:
                 "On the load balancer's Network mapping tab choose Edit subnets and add that zone's subnet, or launch "
                 f"the instance again in a subnet of a zone the ALB is enabled in ({', '.join(zones)}).",
             ),
+            # The ALB sends nothing there: that instance's target is unused. (All in one zone still serves.)
             **evidence,
         )
     used = sorted(set(where.values()))
@@ -232,6 +233,7 @@ def instances_in_alb_azs(ctx: CheckContext) -> Outcome:
             f"({', '.join(others) or 'one the ALB is enabled in'})."
             " A running instance cannot change zones: terminate the one in the same zone and launch it again.",
         ),
+        blocking=False,  # every instance still serves; only a zone failure would stop them
         **evidence,
     )
 

@@ -80,6 +80,8 @@ def three_azs(ctx: CheckContext) -> Outcome:
             t(f"{len(zones)} つのアベイラビリティーゾーンで有効です。", f"Enabled in {len(zones)} availability zones."),
             zones=zones,
         )
+    # Only an ALB that leaves out the instance's own zone cuts the instance off (its target is then unused).
+    instance_zone = ((ctx.snapshot.instance or {}).get("Placement") or {}).get("AvailabilityZone")
     return failed(
         t(
             f"有効なアベイラビリティーゾーンが {len(zones)} つ"
@@ -91,6 +93,7 @@ def three_azs(ctx: CheckContext) -> Outcome:
             "サブネットを選択してください。",
             "On the load balancer's Network mapping tab choose Edit subnets and select a subnet in the missing zones.",
         ),
+        blocking=bool(instance_zone) and instance_zone not in zones,
         zones=zones,
         required=need,
     )
