@@ -49,6 +49,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
         ),
     )
     slots = max(2, len(instances))
+    step = min(110, (236 - 72) // (slots - 1))  # the boxes (72 high) between y=44 and the groups' box, 10 apart
     boxes = []
     for n in range(slots):
         inst = instances[n] if n < len(instances) else {}
@@ -57,7 +58,7 @@ def diagram(architecture: dict[str, Any]) -> DiagramSpec:
             DiagramNode(
                 f"instance-{n + 1}",
                 690,
-                44 + n * (216 // slots),
+                44 + n * step,
                 160,
                 72,
                 {"ja": f"EC2 インスタンス {n + 1}", "en": f"EC2 instance {n + 1}"},

@@ -200,3 +200,28 @@ def test_every_link_of_every_step_starts_and_ends_on_a_box(step):
         diagram = architecture_diagram(architecture={}, statuses={}, tutorial=step.tutorial, step=step.step)
     loose = [link.key for link in diagram.links if not (link.source and link.target)]
     assert loose == []
+
+
+def _overlapping_boxes(diagram, gap: int = 6) -> list[tuple[str, str]]:
+    """Pairs of boxes that overlap or come closer than `gap` (touching boxes read as one)."""
+    boxes = diagram.boxes
+    return [
+        (a.key, b.key)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a.x < b.x + b.w + gap and b.x < a.x + a.w + gap and a.y < b.y + b.h + gap and b.y < a.y + a.h + gap
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 2, 3])
+def test_step6_boxes_stay_apart_with_up_to_three_instances(count):
+    arch = {"instances": [{"id": f"i-{n}", "az": "ap-northeast-1a"} for n in range(count)]}
+    diagram = architecture_diagram(architecture=arch, statuses={}, tutorial="aws-hands-on", step="redundancy")
+    assert _overlapping_boxes(diagram) == []
+    assert all(b.y >= 0 and b.y + b.h <= diagram.height and b.x + b.w <= diagram.width for b in diagram.boxes)
+
+
+@pytest.mark.parametrize("step", all_steps(), ids=lambda s: s.key)
+def test_no_two_boxes_of_a_step_overlap_or_touch(step):
+    diagram = architecture_diagram(architecture={}, statuses={}, tutorial=step.tutorial, step=step.step)
+    assert _overlapping_boxes(diagram) == []
