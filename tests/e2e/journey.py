@@ -112,6 +112,11 @@ def run_learner_journey(
     )
     failing = page.locator("#lc-create-alb [data-check-id='alb.exists']")
     assert failing.locator(".lc-hint").inner_text().strip()
+    # A sandbox learner's hint says where to do it here: the sandbox console's screen (a link), the CLI block, and
+    # "before you start" says what Prepare builds.
+    assert failing.locator(".lc-hint a[href='/ja/sandbox/console/load-balancers/']").count() == 1
+    assert "代わりにやる" in failing.locator(".lc-hint").inner_text()
+    assert "準備する" in page.locator("#before-you-start [data-sandbox-start]").inner_text()
     page.locator("aside[data-section='create-alb']").screenshot(
         path=str(artifacts_dir / f"{prefix}-panel-failing.ja.png")
     )
@@ -129,6 +134,13 @@ def run_learner_journey(
     )
     _phone_shot(page, "aside[data-section='create-alb']", artifacts_dir / f"{prefix}-panel-passing.ja.phone.png")
     page.locator(".lc-lab").screenshot(path=str(artifacts_dir / f"{prefix}-architecture-passing.ja.png"))
+
+    # The tutorial says to open the ALB's DNS name in a browser: the sandbox learner's link shows their ALB's page.
+    href = page.locator("#load-balancer a[data-alb-page]").get_attribute("href")
+    tab = page.context.new_page()
+    tab.goto(base_url + href)
+    assert "The install worked successfully!" in tab.content()
+    tab.close()
 
     if before_cleanup is not None:
         before_cleanup(page)
