@@ -195,6 +195,9 @@ def test_on_a_laptop_diagram_labels_overlap_no_arrow_or_box_and_screen_readers_g
     page.locator("#learning-architecture").screenshot(path=str(shot))
     page.set_viewport_size(PHONE)
     assert page.locator(".lc-arch-svg").is_hidden() and page.locator("[data-arch-link='tg-instance-2']").is_visible()
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    measured = page.evaluate(WIDER_THAN_VIEWPORT)
+    assert measured["wide"] == [] and measured["scrollWidth"] <= PHONE["width"], measured
 
 
 def _help_text_clear_of_inputs(page) -> list[str]:
