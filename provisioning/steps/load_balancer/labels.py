@@ -46,7 +46,7 @@ STEP_LABELS: dict[str, dict[str, str]] = {
     },
     "instances": {"ja": "EC2 インスタンス", "en": "EC2 instances"},
     "sandbox_internet_gateway": {
-        "ja": "「準備」で追加したインターネットゲートウェイ",
+        "ja": "「準備する」で追加したインターネットゲートウェイ",
         "en": "Internet gateway that Prepare added",
     },
 }
