@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 
-from tests.plugins.worker import _skip_or_fail, services_problem, start_worker, wait_until
+from tests.plugins.worker import own_queue, start_worker, wait_until
 
 pytestmark = pytest.mark.worker
 
@@ -17,23 +16,15 @@ LEARNERS = 12
 
 @pytest.fixture
 def two_workers(transactional_db, tmp_path):
-    problem = services_problem()
-    if problem:
-        _skip_or_fail(problem)
-    from config.celery import app
-
-    queue = f"test-two-{uuid.uuid4().hex[:10]}"
-    saved = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    workers = []
-    try:
-        for name in ("a", "b"):
-            workers.append(start_worker(queue=queue, log_path=tmp_path / f"worker-{name}.log"))
-        yield workers
-    finally:
-        for worker in workers:
-            worker.stop()
-        app.conf.task_default_queue = saved
+    with own_queue("test-two-") as queue:
+        workers = []
+        try:
+            for name in ("a", "b"):
+                workers.append(start_worker(queue=queue, log_path=tmp_path / f"worker-{name}.log"))
+            yield workers
+        finally:
+            for worker in workers:
+                worker.stop()
 
 
 def test_check_everyone_is_spread_over_two_workers_on_the_same_queue(two_workers, instructor, settings):

@@ -281,32 +281,23 @@ class Tarpit:
 
 @pytest.fixture
 def prefork_worker_and_beat(transactional_db, tmp_path):
-    from tests.plugins.worker import _skip_or_fail, services_problem
+    from tests.plugins.worker import own_queue
 
-    problem = services_problem()
-    if problem:
-        _skip_or_fail(problem)
-    from config.celery import app
-
-    tarpit = Tarpit()
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    saved_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    env = {"SANDBOX_URL": tarpit.url}
-    worker = start_worker(queue=queue, log_path=tmp_path / "worker.log", extra_env=env, pool="prefork", concurrency=2)
-    beat = None
-    try:
-        beat = start_beat(queue=queue, log_path=tmp_path / "beat.log", extra_env=env)
-        yield worker, beat
-    finally:
-        if beat is not None:
-            beat.stop()
-        _stop(worker)
-        tarpit.close()
-        app.conf.task_default_queue = saved_queue
-        import redis
-
-        redis.Redis.from_url(str(app.conf.broker_url), socket_connect_timeout=1).delete(queue)
+    with own_queue() as queue:
+        tarpit = Tarpit()
+        env = {"SANDBOX_URL": tarpit.url}
+        worker = start_worker(
+            queue=queue, log_path=tmp_path / "worker.log", extra_env=env, pool="prefork", concurrency=2
+        )
+        beat = None
+        try:
+            beat = start_beat(queue=queue, log_path=tmp_path / "beat.log", extra_env=env)
+            yield worker, beat
+        finally:
+            if beat is not None:
+                beat.stop()
+            _stop(worker)
+            tarpit.close()
 
 
 @pytest.mark.worker

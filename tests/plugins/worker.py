@@ -21,6 +21,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -195,22 +196,21 @@ def start_beat(*, queue: str, log_path: Path, extra_env: dict[str, str] | None =
     )
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
-    """A real worker process on its own queue; the app publishes to that queue while the test runs."""
+@contextmanager
+def own_queue(prefix: str = "test-") -> Iterator[str]:
+    """Skip (or fail, see REQUIRE_SERVICES) without PostgreSQL and Redis; else a fresh queue name that the app
+    publishes to inside the block. Afterwards the app's default queue is back and the test queue deleted."""
     problem = services_problem()
     if problem:
         _skip_or_fail(problem)
     from config.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+    queue = f"{prefix}{uuid.uuid4().hex[:12]}"
     saved_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    worker = start_worker(queue=queue, log_path=tmp_path / "celery-worker.log")
     try:
-        yield worker
+        yield queue
     finally:
-        worker.stop()
         app.conf.task_default_queue = saved_queue
         try:
             import redis
@@ -218,6 +218,17 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
             redis.Redis.from_url(str(app.conf.broker_url), socket_connect_timeout=1).delete(queue)
         except Exception:  # noqa: BLE001, S110 - best effort: an unconsumed test queue is harmless
             pass
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
+    """A real worker process on its own queue; the app publishes to that queue while the test runs."""
+    with own_queue() as queue:
+        worker = start_worker(queue=queue, log_path=tmp_path / "celery-worker.log")
+        try:
+            yield worker
+        finally:
+            worker.stop()
 
 
 def wait_until(predicate: Callable[[], object], *, timeout: float = 180, what: str = "condition", worker=None):
