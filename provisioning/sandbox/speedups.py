@@ -9,7 +9,9 @@ answers that never change or that it looked up by scanning every account:
   (twice a request: moto's own lookup and limits.RateLimited's), so its cost grew with the size of the class. Here
   STS's AssumeRole notes the account of each key it issues, and the lookup checks that note against the account's
   own IAM keys (so a deleted key or a reset sandbox falls back to moto's scan: the answer is always moto's);
-- which methods a response class has: `inspect.getmembers` on the class, for every request; kept per class.
+- which methods a response class has: `inspect.getmembers` on the class, for every request; kept per class;
+- the table of a service's error shapes, rebuilt for every error answered (a check's "not found" is one); kept per
+  service.
 
 `install_speedups()` patches moto in this process and returns the function that restores it (the sandbox server
 installs it on start and uninstalls it on stop, like the request-path model).
@@ -73,6 +75,7 @@ def install_speedups() -> Callable[[], None]:
     """Patch moto (this process) as the module docstring says; installing twice is harmless."""
     import moto.core.responses as responses
     import moto.iam.models as iam_models
+    from moto.core.errors import ErrorLookupFactory
     from moto.core.utils import method_names_from_class
     from moto.sts.models import STSBackend
 
@@ -81,7 +84,9 @@ def install_speedups() -> Callable[[], None]:
     original_lookup = iam_models.get_account_id_from
     original_assume = STSBackend.assume_role
     original_names = responses.method_names_from_class
+    original_errors = ErrorLookupFactory.for_service
     names_by_class: dict[type, list[str]] = {}
+    errors_by_service: dict[str, Any] = {}
 
     def get_account_id_from(access_key: str) -> str:
         return noted_account(access_key) or original_lookup(access_key)
@@ -97,14 +102,25 @@ def install_speedups() -> Callable[[], None]:
             names = names_by_class[clazz] = method_names_from_class(clazz)
         return names
 
+    def error_lookup(self: Any, service_model: Any) -> Any:
+        service_id = service_model.metadata.get("serviceId")
+        if service_id is None:
+            return original_errors(self, service_model)
+        lookup = errors_by_service.get(service_id)
+        if lookup is None:
+            lookup = errors_by_service[service_id] = original_errors(self, service_model)
+        return lookup
+
     iam_models.get_account_id_from = get_account_id_from
     STSBackend.assume_role = assume_role
     responses.method_names_from_class = cached_method_names
+    ErrorLookupFactory.for_service = error_lookup
 
     def uninstall() -> None:
         iam_models.get_account_id_from = original_lookup
         STSBackend.assume_role = original_assume
         responses.method_names_from_class = original_names
+        ErrorLookupFactory.for_service = original_errors
         with _lock:
             _key_accounts.clear()
         _installed.clear()

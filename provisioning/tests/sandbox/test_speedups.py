@@ -77,22 +77,43 @@ def test_the_dispatcher_picks_the_backend_moto_would(host):
 def test_uninstalling_restores_moto():
     import moto.core.responses as responses
     import moto.iam.models as iam_models
+    from moto.core.errors import ErrorLookupFactory
     from moto.sts.models import STSBackend
 
     def owners() -> set[str]:
-        patched = (iam_models.get_account_id_from, STSBackend.assume_role, responses.method_names_from_class)
+        patched = (
+            iam_models.get_account_id_from,
+            STSBackend.assume_role,
+            responses.method_names_from_class,
+            ErrorLookupFactory.for_service,
+        )
         return {fn.__module__ for fn in patched}
 
     running = bool(speedups._installed)  # the module's sandbox server installed them
     if running:
         speedups._installed[0]()
     try:
-        assert owners() == {"moto.iam.models", "moto.sts.models", "moto.core.utils"}
+        assert owners() == {"moto.iam.models", "moto.sts.models", "moto.core.utils", "moto.core.errors"}
         uninstall = speedups.install_speedups()
         assert speedups.install_speedups() is uninstall  # twice is harmless
         assert owners() == {"provisioning.sandbox.speedups"}
         uninstall()
-        assert owners() == {"moto.iam.models", "moto.sts.models", "moto.core.utils"}
+        assert owners() == {"moto.iam.models", "moto.sts.models", "moto.core.utils", "moto.core.errors"}
     finally:
         if running:
             speedups.install_speedups()
+
+
+def test_errors_are_answered_in_the_services_own_shape(sandbox_server, sandbox_spec):
+    """The error tables are kept per service: each service's error still comes in its own shape and code."""
+    from botocore.exceptions import ClientError
+
+    elbv2 = client_for(session_for(sandbox_spec), "elbv2", sandbox_spec)
+    ec2 = client_for(session_for(sandbox_spec), "ec2", sandbox_spec)
+    for _ in range(2):  # the second answer comes from the kept table
+        with pytest.raises(ClientError) as lb:
+            elbv2.describe_load_balancers(Names=["nothing-here"])
+        with pytest.raises(ClientError) as group:
+            ec2.describe_security_groups(GroupIds=["sg-0123456789abcdef0"])
+        assert lb.value.response["Error"]["Code"] == "LoadBalancerNotFound"
+        assert group.value.response["Error"]["Code"] == "InvalidGroup.NotFound"
