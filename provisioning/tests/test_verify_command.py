@@ -97,3 +97,18 @@ def test_a_missing_argument_or_unknown_option_exits_3_not_argparse_2():
         )
         assert proc.returncode == 3, proc.stderr
         assert proc.stderr.strip().startswith("verify:")
+
+
+def test_a_hints_link_shows_as_its_text_in_the_terminal(monkeypatch):
+    from provisioning.checks.base import sandbox_text
+
+    hint = sandbox_text("LoadBalancers")
+
+    def fake_verify(spec, **kw):
+        results = [CheckResult(cid, "s", "fail", {"ja": "ja", "en": "en"}, hint) for cid in STEP5_CHECK_IDS]
+        return RunReport("aws-hands-on", "load-balancer", 1, 0, results)
+
+    monkeypatch.setattr(verify, "verify_step", fake_verify)
+    _code, out = _run("aws-hands-on", "load-balancer", "--sandbox", "111122223333")
+    assert "サンドボックスのコンソールの「ロードバランサー」で同じ操作ができます" in out
+    assert "console.aws.amazon.com" not in out and "](" not in out

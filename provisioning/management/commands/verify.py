@@ -7,6 +7,7 @@ configuration (one-line reason on stderr). `--json` prints RunReport.as_json(); 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.core.management.base import CommandParser
 from provisioning.management.stepcommand import StepCommand
 from provisioning.types import RunReport
 
+# [text](address) in a hint (the sandbox console's screens): the terminal shows the text.
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 MARKS = {"pass": "[ OK ]", "fail": "[FAIL]", "error": "[ERR ]", "skipped": "[SKIP]"}
 
 
@@ -57,7 +60,8 @@ class Command(StepCommand):
             data = r.as_json(lang)
             self.stdout.write(f"{MARKS[r.status]} {r.id:<{width}}  {data['message']}")
             if data["hint"] and r.status != "pass":
-                self.stdout.write(f"       {'':<{width}}  -> {data['hint']}")
+                hint = MARKDOWN_LINK.sub(r"\1", data["hint"])  # a link's text reads in a terminal; its address not
+                self.stdout.write(f"       {'':<{width}}  -> {hint}")
         counts = {s: sum(r.status == s for r in report.results) for s in MARKS}
         summary = " ".join(f"{s}={n}" for s, n in counts.items())
         self.stdout.write(f"\n{summary}  aws_api_calls={report.aws_api_calls}  duration_ms={report.duration_ms}")
