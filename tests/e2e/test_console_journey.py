@@ -58,6 +58,17 @@ def _open_from_step(page, base_url: str, section: str, fragment: str, *, step_pa
     page.locator(f"#{section} a[data-sandbox-console='{fragment}']").first.click()
 
 
+def _dns_name_serves_django(page, screenshot) -> None:
+    """On a load balancer's page: its DNS name opens in a new tab with the Django page, saved to `screenshot`."""
+    with page.context.expect_page() as opened:
+        page.locator("[data-dns-name]").click()
+    answer = opened.value
+    answer.wait_for_load_state()
+    assert "The install worked successfully!" in answer.content()
+    answer.screenshot(path=str(screenshot))
+    answer.close()
+
+
 def test_step5_by_clicking_through_the_sandbox_console(
     sandbox_server,  # noqa: F811
     celery_worker,
@@ -149,13 +160,7 @@ def test_step5_by_clicking_through_the_sandbox_console(
     assert page.locator("[data-listener='HTTP:80'] [data-forward-to='aws-hands-on']").count() == 1
     shot("load-balancer-listeners")
     page.get_by_role("link", name="説明").click()
-    with page.context.expect_page() as opened:
-        page.locator("[data-dns-name]").click()
-    answer = opened.value
-    answer.wait_for_load_state()
-    assert "The install worked successfully!" in answer.content()
-    answer.screenshot(path=str(shot.directory / "dns-name-answer.ja.laptop.png"))
-    answer.close()
+    _dns_name_serves_django(page, shot.directory / "dns-name-answer.ja.laptop.png")
 
     # セキュリティーグループの制限: 8000 from the ALB's group only.
     _open_from_step(page, base, "restrict-ec2-sg", "SecurityGroups")
@@ -266,13 +271,7 @@ def test_redundancy_by_clicking_through_the_sandbox_console(
     assert stopped.count() == 1 and "Target is in the stopped state" in stopped.inner_text()
     shot("target-unused-stopped")
     page.goto(base + "/ja/sandbox/console/load-balancers/aws-hands-on/")
-    with page.context.expect_page() as opened:
-        page.locator("[data-dns-name]").click()
-    answer = opened.value
-    answer.wait_for_load_state()
-    assert "The install worked successfully!" in answer.content()
-    answer.screenshot(path=str(shot.directory / "dns-name-still-served.ja.laptop.png"))
-    answer.close()
+    _dns_name_serves_django(page, shot.directory / "dns-name-still-served.ja.laptop.png")
     page.goto(base + "/ja/sandbox/console/instances/")
     page.locator("tr[data-instance-id]:has([data-state=stopped]) td:nth-child(2) a").click()
     page.locator("[data-menu=instance-state] summary").click()
