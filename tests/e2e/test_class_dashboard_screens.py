@@ -10,6 +10,7 @@ never wraps, every cell carries a symbol besides its colour, and the big-screen 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -31,6 +32,25 @@ def _login(context, live_server, user) -> None:
     client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+
+@contextmanager
+def _signed_in_page(browser, live_server, user, *, width: int, height: int, lang: str):
+    """A page of a fresh browser context (width x height, locale `lang`) signed in as `user`; closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=f"{lang}-JP")
+    try:
+        _login(context, live_server, user)
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _open(page, live_server, lang: str, url_name: str, classroom) -> None:
+    """Go to the class page `url_name` in `lang`."""
+    from django.utils import translation
+
+    with translation.override(lang):
+        page.goto(live_server.url + reverse(url_name, args=[classroom.pk]))
 
 
 @pytest.fixture
@@ -73,15 +93,9 @@ def class_of_40(django_user_model):
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_dashboard_of_40_students_reads_on_a_laptop(class_of_40, live_server, browser, artifacts_dir, lang):
-    from django.utils import translation
-
     instructor, classroom = class_of_40
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=f"{lang}-JP")
-    try:
-        _login(context, live_server, instructor)
-        page = context.new_page()
-        with translation.override(lang):
-            page.goto(live_server.url + reverse("classes:dashboard", args=[classroom.pk]))
+    with _signed_in_page(browser, live_server, instructor, width=1366, height=768, lang=lang) as page:
+        _open(page, live_server, lang, "classes:dashboard", classroom)
         page.wait_for_selector("#grid-rows tr[data-student]")
         assert page.locator("#grid-rows tr[data-student]").count() == 40
         grid = page.locator(".grid-scroll")
@@ -101,21 +115,13 @@ def test_the_dashboard_of_40_students_reads_on_a_laptop(class_of_40, live_server
         head = page.locator('th[data-check-head="alb.exists"]').bounding_box()
         assert box["y"] - 1 <= head["y"] <= box["y"] + 120
         page.screenshot(path=str(artifacts_dir / f"dashboard-40-laptop-scrolled-{lang}.png"))
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_big_screen_names_who_is_stuck_per_section(class_of_40, live_server, browser, artifacts_dir, lang):
-    from django.utils import translation
-
     instructor, classroom = class_of_40
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=f"{lang}-JP")
-    try:
-        _login(context, live_server, instructor)
-        page = context.new_page()
-        with translation.override(lang):
-            page.goto(live_server.url + reverse("classes:big", args=[classroom.pk]))
+    with _signed_in_page(browser, live_server, instructor, width=1920, height=1080, lang=lang) as page:
+        _open(page, live_server, lang, "classes:big", classroom)
         from tutorial.classes.catalog import tutorial_columns
 
         sections = page.locator(".big-section")
@@ -126,9 +132,6 @@ def test_the_big_screen_names_who_is_stuck_per_section(class_of_40, live_server,
         body = page.locator("body").bounding_box()
         assert body["height"] <= 1080 + 1, "the whole board fits the projector without scrolling"
         page.screenshot(path=str(artifacts_dir / f"dashboard-40-bigscreen-{lang}.png"))
-        with translation.override(lang):
-            page.goto(live_server.url + reverse("classes:dashboard", args=[classroom.pk]))
+        _open(page, live_server, lang, "classes:dashboard", classroom)
         page.wait_for_selector("#grid-rows tr[data-student]")
         page.screenshot(path=str(artifacts_dir / f"dashboard-40-projector-{lang}.png"))
-    finally:
-        context.close()
