@@ -103,6 +103,13 @@ def main() -> int:
         help="poll the dashboard every 2 s during the fan-out, as the instructor's open page does, and print each "
         "poll's time and size",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="check everyone this many times in a row (from the second on, the workers keep each learner's "
+        "credentials and clients: a class in session)",
+    )
     parser.add_argument("--timeout", type=int, default=900, help="give up waiting for the runs after this (s)")
     args = parser.parse_args()
 
@@ -133,10 +140,16 @@ def main() -> int:
     try:
         classroom, instructor = _build_class(args.students, args.prepared, warm=args.warm)
         workers = _start_workers(args.workers, server, pool=args.pool, concurrency=args.concurrency)
-        cpu_before, main_before = _cpu_seconds(workers), time.thread_time()
-        runs = _check_everyone(classroom, instructor, args.timeout, poll=args.poll)
-        main_thread = time.thread_time() - main_before  # this thread's polling, not the sandbox's serving
-        _print_cpu(cpu_before, _cpu_seconds(workers), runs, main_thread)
+        for round_ in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(
+                    f"ROUND {round_} of {args.rounds}"
+                    + (" (the same class again: a class in session)" if round_ > 1 else "")
+                )
+            cpu_before, main_before = _cpu_seconds(workers), time.thread_time()
+            runs = _check_everyone(classroom, instructor, args.timeout, poll=args.poll)
+            main_thread = time.thread_time() - main_before  # this thread's polling, not the sandbox's serving
+            _print_cpu(cpu_before, _cpu_seconds(workers), runs, main_thread)
         _database_connections()
         _render_dashboard(classroom, instructor)
         _unchanged_poll(classroom, instructor)
