@@ -47,19 +47,25 @@ def _console(account: str) -> Console:
     return Console(session_for(spec), region=spec.region, endpoint_url=spec.endpoint_url)
 
 
-@pytest.fixture
-def learner(sandbox_server, student, client):  # noqa: F811
-    """A signed-in student whose sandbox account is in Step 5's starting state (Prepare pressed)."""
-    connection = _connect(student)
+def _prepared(user, client: Client) -> Client:
+    """`client` signed in as `user`, whose sandbox account (`client.account`) is in Step 5's starting state (Prepare
+    pressed)."""
+    connection = _connect(user)
     assert run_recipe(
         spec_for(connection.sandbox_account, "ap-northeast-1"),
         "prerequisites",
         tutorial="aws-hands-on",
         step="load-balancer",
     ).ok
-    client.force_login(student)
+    client.force_login(user)
     client.account = connection.sandbox_account
     return client
+
+
+@pytest.fixture
+def learner(sandbox_server, student, client):  # noqa: F811
+    """A signed-in student whose sandbox account is in Step 5's starting state (Prepare pressed)."""
+    return _prepared(student, client)
 
 
 def _url(view: str, **kwargs) -> str:
@@ -108,22 +114,14 @@ def test_when_the_sandbox_is_down_the_page_says_so_without_an_error(student, cli
 
 def test_another_learners_instance_is_not_found_in_my_console(learner, sandbox_server, other_student):  # noqa: F811
     mine = _instance_id(learner.account)
-    other = Client()
-    other_connection = _connect(other_student)
-    assert run_recipe(
-        spec_for(other_connection.sandbox_account, "ap-northeast-1"),
-        "prerequisites",
-        tutorial="aws-hands-on",
-        step="load-balancer",
-    ).ok
-    other.force_login(other_student)
+    other = _prepared(other_student, Client())
 
     response = other.get(_url("instance", instance_id=mine))
 
     assert response.status_code == 404
     assert b"InvalidInstanceID.NotFound" in response.content
     listed = other.get(_url("instances")).content.decode()
-    assert mine not in listed and _instance_id(other_connection.sandbox_account) in listed
+    assert mine not in listed and _instance_id(other.account) in listed
 
 
 def test_every_change_is_a_csrf_protected_post(learner, student):
