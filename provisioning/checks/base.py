@@ -24,9 +24,10 @@ NO_HINT = t("", "")
 class SandboxHelp:
     """What a sandbox learner does where a hint says "in the console" or "the earlier steps" (sandbox_text words it).
 
-    `screen` is the EC2 console screen the fix is made on, by its URL fragment (CONSOLE_SCREENS): the sandbox console
-    has it. `text` is anything to say first, in the step's own words (e.g. what Prepare builds). `solve` adds "or use
-    this section's CLI commands or Do it for me".
+    `screen` is the EC2 console screen the fix is made on, by its URL fragment (CONSOLE_SCREENS), when the sandbox
+    console can make it there (it has no screen to edit a listener, a load balancer's subnets or an instance's
+    groups: leave it out then). `text` is anything to say first, in the step's own words (e.g. what Prepare
+    builds). `solve` adds "or use this section's CLI commands or Do it for me".
     """
 
     screen: str | None = None
@@ -93,11 +94,16 @@ def sandbox_text(screen: str | None, text: dict[str, str] | None = None, solve: 
         ja.append(f"{console_link(screen, 'ja')}でも操作できます。")
         en.append(f"You can also use {console_link(screen, 'en')}.")
     elif screen:
-        ja.append(f"サンドボックスでは、{console_link(screen, 'ja')}で同じ操作ができます。")
-        en.append(f"In the sandbox, do the same on {console_link(screen, 'en')}.")
-    if solve:
-        ja.append("この節の「AWS CLI でやる場合」のコマンドや「代わりにやる」でも直せます。")
-        en.append("This section's “With the AWS CLI” commands or “Do it for me” fix it too.")
+        ja.append(f"サンドボックスでは、{console_link(screen, 'ja')}で操作できます。")
+        en.append(f"In the sandbox, use {console_link(screen, 'en')}.")
+    if solve and (screen or text):
+        ja.append("コンソールにない操作は、この節の「AWS CLI でやる場合」のコマンドか「代わりにやる」でできます。")
+        en.append(
+            "What the sandbox console cannot do, this section's “With the AWS CLI” commands or “Do it for me” can."
+        )
+    elif solve:
+        ja.append("サンドボックスでは、この節の「AWS CLI でやる場合」のコマンドか「代わりにやる」で直せます。")
+        en.append("In the sandbox, this section's “With the AWS CLI” commands or “Do it for me” fix it.")
     return {"ja": "".join(ja), "en": " ".join(en)}
 
 

@@ -21,13 +21,24 @@ def _run(snap, *, sandbox: bool, step=STEP5):
 
 def test_a_console_hint_gets_the_sandbox_consoles_screen_the_cli_block_and_do_it_for_me():
     snap = complete_snapshot()
+    snap.target_health = []
+    r = _run(snap, sandbox=True)["tg.instance_registered"]
+    real = _run(snap, sandbox=False)["tg.instance_registered"]
+    assert r.hint["ja"].startswith(real.hint["ja"])  # the hint as it was, then what to do here
+    assert "[サンドボックスのコンソールの「ターゲットグループ」]" + LINK.format("TargetGroups") in r.hint["ja"]
+    assert (
+        "コンソールにない操作は、この節の「AWS CLI でやる場合」のコマンドか「代わりにやる」でできます" in r.hint["ja"]
+    )
+    assert "What the sandbox console cannot do, this section's “With the AWS CLI” commands" in r.hint["en"]
+
+
+def test_a_fix_the_sandbox_console_cannot_make_names_the_cli_block_and_no_screen():
+    snap = complete_snapshot()
     snap.load_balancer["Scheme"] = "internal"
     r = _run(snap, sandbox=True)["alb.internet_facing"]
-    real = _run(snap, sandbox=False)["alb.internet_facing"]
-    assert r.hint["ja"].startswith(real.hint["ja"])  # the hint as it was, then what to do here
-    assert "[サンドボックスのコンソールの「ロードバランサー」]" + LINK.format("LoadBalancers") in r.hint["ja"]
-    assert "「AWS CLI でやる場合」のコマンドや「代わりにやる」でも直せます" in r.hint["ja"]
-    assert "“With the AWS CLI” commands or “Do it for me”" in r.hint["en"]
+    assert "console.aws.amazon.com" not in r.hint["ja"]
+    assert "サンドボックスでは、この節の「AWS CLI でやる場合」のコマンドか「代わりにやる」で直せます。" in r.hint["ja"]
+    assert "“With the AWS CLI” commands or “Do it for me” fix it" in r.hint["en"]
 
 
 def test_a_real_aws_learners_hints_are_exactly_the_checks_own():
@@ -81,7 +92,7 @@ def test_a_hint_that_defers_to_its_cause_carries_the_causes_sandbox_way():
     snap.target_health[0]["TargetHealth"] = {"State": "unhealthy", "Reason": "Target.FailedHealthChecks"}
     r = _run(snap, sandbox=True)["tg.target_healthy"]
     assert r.evidence["caused_by"] == "tg.target_port"
-    assert LINK.format("TargetGroups") in r.hint["en"] and r.hint["en"].count("sandbox console") == 1
+    assert LINK.format("TargetGroups") in r.hint["en"] and r.hint["en"].count("(https://") == 1
 
 
 def test_step6_without_step5s_state_says_prepare_once_and_nothing_more():

@@ -110,5 +110,5 @@ def test_a_hints_link_shows_as_its_text_in_the_terminal(monkeypatch):
 
     monkeypatch.setattr(verify, "verify_step", fake_verify)
     _code, out = _run("aws-hands-on", "load-balancer", "--sandbox", "111122223333")
-    assert "サンドボックスのコンソールの「ロードバランサー」で同じ操作ができます" in out
+    assert "サンドボックスのコンソールの「ロードバランサー」で操作できます" in out
     assert "console.aws.amazon.com" not in out and "](" not in out

@@ -17,6 +17,7 @@ from provisioning.steps.spec import CheckSpec, SandboxHelp
 # that says "the earlier steps" adds prereq.PREPARE itself).
 _INSTANCES = SandboxHelp(screen="Instances", solve=False)
 _LBS, _TGS, _SGS = (SandboxHelp(screen=s) for s in ("LoadBalancers", "TargetGroups", "SecurityGroups"))
+_ELSEWHERE = SandboxHelp()  # no sandbox console screen makes this fix: the CLI block or "Do it for me" does
 
 # Step 6 checks the same answer at the DNS name, under its own id.
 DNS_REACHABLE_TITLE = t(
@@ -53,7 +54,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(LB,),
         depends=("alb.exists",),
-        sandbox=_LBS,
+        sandbox=_ELSEWHERE,
     ),
     CheckSpec(
         "alb.three_azs",
@@ -64,7 +65,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(LB,),
         depends=("alb.exists",),
-        sandbox=_LBS,
+        sandbox=_ELSEWHERE,
     ),
     CheckSpec(
         "alb.active",
@@ -72,7 +73,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         t("ロードバランサーの状態が active である", "The load balancer's state is active"),
         needs=(LB,),
         depends=("alb.exists",),
-        sandbox=_LBS,
+        sandbox=_ELSEWHERE,
     ),
     CheckSpec(
         "alb.sg_allows_http",
@@ -83,7 +84,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         ),
         needs=(LB, SG),
         depends=("alb.exists",),
-        sandbox=_LBS,
+        sandbox=_SGS,
     ),
     CheckSpec(
         "tg.exists",
@@ -118,7 +119,7 @@ CHECKS: tuple[CheckSpec, ...] = (
         needs=(LB, LS),
         depends=("alb.exists",),
         causes=("tg.exists",),  # a listener can forward only to a target group that exists
-        sandbox=_LBS,
+        sandbox=_ELSEWHERE,
     ),
     CheckSpec(
         "tg.target_healthy",

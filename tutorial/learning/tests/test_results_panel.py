@@ -118,6 +118,6 @@ def test_a_sandbox_hints_console_link_opens_the_sandbox_consoles_screen(client, 
     Result.objects.filter(run=run, check_id="alb.active").update(hint_ja="直します。" + extra["ja"])
     item = _item(_panel(client), "alb.active")
     assert '<a href="/ja/sandbox/console/load-balancers/" data-sandbox-console="LoadBalancers">' in item
-    assert "サンドボックスのコンソールの「ロードバランサー」</a>で同じ操作ができます" in item
+    assert "サンドボックスのコンソールの「ロードバランサー」</a>で操作できます" in item
     assert "console.aws.amazon.com" not in item
-    assert "「AWS CLI でやる場合」のコマンドや「代わりにやる」でも直せます" in item
+    assert "コンソールにない操作は、この節の「AWS CLI でやる場合」のコマンドか「代わりにやる」でできます" in item
