@@ -8,6 +8,7 @@ assumed-role credentials to that account). Clients are made with `client_for`, w
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import copy
@@ -47,6 +48,9 @@ CREDENTIALS_MIN_LIFETIME = 660
 # its credentials are reused for a few minutes only (a learner's bursts of checks and the automatic re-checks).
 SANDBOX_CREDENTIALS_REUSE = 300
 MAX_CACHED_CREDENTIALS = 4096
+# An account's kept session and clients weigh ~0.45 MiB (botocore's per-client models, handlers, endpoint rules):
+# only the most recently used ones are kept (a class's bursts of checks), the others keep just their credentials.
+MAX_KEPT_SESSIONS = 64  # ~30 MiB a process; a class of 40 fits
 
 
 def client_config(*, max_attempts: int = MAX_ATTEMPTS) -> Config:
@@ -90,6 +94,8 @@ class _ProcessCaches:
     client_classes: dict[tuple, type] = field(default_factory=dict)
     assumed: dict[tuple, _Assumed] = field(default_factory=dict)
     sandbox_sts: dict[tuple, Any] = field(default_factory=dict)
+    # Credentials whose sessions are kept, least recently used first (at most MAX_KEPT_SESSIONS).
+    kept: collections.OrderedDict[tuple, None] = field(default_factory=collections.OrderedDict)
 
 
 _caches: _ProcessCaches | None = None
@@ -109,6 +115,7 @@ def forget_credentials() -> None:
     with caches.lock:
         caches.assumed.clear()
         caches.sandbox_sts.clear()
+        caches.kept.clear()
 
 
 def _loader(caches: _ProcessCaches) -> Loader:
@@ -292,17 +299,27 @@ def _cached_entry(key: tuple) -> _Assumed | None:
 
 
 def _cached_session(key: tuple, region: str) -> boto3.Session | None:
-    """The session of cached credentials for `region` (made once, kept with them), or None when none are cached."""
+    """The session of cached credentials for `region` (made once, kept with them), or None when none are cached.
+
+    Only the MAX_KEPT_SESSIONS most recently used credentials keep their sessions (and clients)."""
     entry = _cached_entry(key)
     if entry is None:
         return None
+    caches = _process()
     session = entry.sessions.get(region)
     if session is None:
         made = new_session(region_name=region, **entry.credentials)
         made._handson_clients = {}  # type: ignore[attr-defined]  # see client_for
         made._handson_lock = threading.Lock()  # type: ignore[attr-defined]
-        with _process().lock:
+        with caches.lock:
             session = entry.sessions.setdefault(region, made)
+    with caches.lock:
+        caches.kept[key] = None
+        caches.kept.move_to_end(key)
+        while len(caches.kept) > MAX_KEPT_SESSIONS:
+            oldest, _ = caches.kept.popitem(last=False)
+            if (old := caches.assumed.get(oldest)) is not None:
+                old.sessions.clear()  # its credentials stay; a run in progress keeps the session it holds
     return session
 
 

@@ -245,3 +245,17 @@ def test_keys_and_ambient_sessions_are_not_shared():
     assert session_for(keys) is not session_for(keys)
     ambient = ConnectionSpec(kind="ambient", endpoint_url="http://127.0.0.1:5999")
     assert client_for(session_for(ambient), "ec2", ambient) is not client_for(session_for(ambient), "ec2", ambient)
+
+
+def test_only_the_most_recently_used_accounts_keep_their_clients(moto_aws, monkeypatch):
+    """Kept clients weigh ~0.45 MiB an account: beyond MAX_KEPT_SESSIONS the least recent ones let theirs go."""
+    from provisioning import sessions
+
+    monkeypatch.setattr(sessions, "MAX_KEPT_SESSIONS", 2)
+    specs = [ConnectionSpec(kind="sandbox", sandbox_account=f"11112222333{i}") for i in range(3)]
+    first = [client_for(session_for(s), "ec2", s) for s in specs[:2]]
+    client_for(session_for(specs[0]), "ec2", specs[0])  # the first used again: the second is now the oldest
+    client_for(session_for(specs[2]), "ec2", specs[2])
+    assert client_for(session_for(specs[0]), "ec2", specs[0]) is first[0]
+    assert client_for(session_for(specs[1]), "ec2", specs[1]) is not first[1]
+    assert _assume_calls(specs[1], 1) == 0  # its credentials were kept: no AssumeRole
