@@ -85,7 +85,9 @@ def test_learner_journey_through_a_real_worker(sandbox_server, celery_worker, dj
     failed = Result.objects.get(run=run, check_id="alb.exists")
     assert failed.hint_ja and failed.hint_en
     panel = client.get(reverse("learning:panel", args=[TUTORIAL, STEP, "create-alb"]), **HTMX).content.decode()
-    assert failed.hint_ja in panel
+    # The hint is Markdown: its first sentence reads as stored, and its console link opens the sandbox console.
+    assert failed.hint_ja.split("。")[0] in panel
+    assert 'href="/ja/sandbox/console/' in panel and "console.aws.amazon.com" not in panel
     assert not SectionProgress.objects.get(user=user, section="create-alb").complete
 
     # Do it for me: the whole step.
