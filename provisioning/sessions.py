@@ -48,9 +48,9 @@ CREDENTIALS_MIN_LIFETIME = 660
 # its credentials are reused for a few minutes only (a learner's bursts of checks and the automatic re-checks).
 SANDBOX_CREDENTIALS_REUSE = 300
 MAX_CACHED_CREDENTIALS = 4096
-# An account's kept session and clients weigh ~0.45 MiB (botocore's per-client models, handlers, endpoint rules):
+# An account's kept session and clients weigh ~0.19 MiB (per-client handlers, endpoint rules, connection pool):
 # only the most recently used ones are kept (a class's bursts of checks), the others keep just their credentials.
-MAX_KEPT_SESSIONS = 64  # ~30 MiB a process; a class of 40 fits
+MAX_KEPT_SESSIONS = 160  # ~30 MiB a process: a class of 300 checked by two processes fits
 
 
 def client_config(*, max_attempts: int = MAX_ATTEMPTS) -> Config:
@@ -92,6 +92,7 @@ class _ProcessCaches:
     template: botocore.session.Session | None = None  # its event handlers are copied into every new session
     template_builtins: int = -1  # len(BUILTIN_HANDLERS) when the template was built (moto's mock_aws adds one)
     client_classes: dict[tuple, type] = field(default_factory=dict)
+    service_models: dict[tuple, Any] = field(default_factory=dict)
     assumed: dict[tuple, _Assumed] = field(default_factory=dict)
     sandbox_sts: dict[tuple, Any] = field(default_factory=dict)
     # Credentials whose sessions are kept, least recently used first (at most MAX_KEPT_SESSIONS).
@@ -172,10 +173,33 @@ def _cached_create_client_class(original):
     return create_client_class
 
 
+def _cached_load_service_model(original):
+    """Wrap botocore's ClientCreator._load_service_model: one ServiceModel per service and API version per
+    process for our sessions (as for the classes above). botocore builds one per client, and with it the caches
+    of its operations and shapes, so every new client paid for them again on its first calls (and kept a copy:
+    most of a kept client's memory). A ServiceModel is read-only data built from the loader's (shared) JSON."""
+
+    def load_service_model(self, service_name, api_version=None):
+        cache = getattr(self._event_emitter, "_handson_service_models", None)
+        if cache is None:
+            return original(self, service_name, api_version)
+        key = (service_name, api_version)
+        model = cache.get(key)
+        if model is None:
+            model = cache.setdefault(key, original(self, service_name, api_version))
+        return model
+
+    load_service_model._handson_cached = True
+    return load_service_model
+
+
 def _install_client_class_cache() -> None:
     current = botocore.client.ClientCreator._create_client_class
     if not getattr(current, "_handson_cached", False):
         botocore.client.ClientCreator._create_client_class = _cached_create_client_class(current)
+    current = botocore.client.ClientCreator._load_service_model
+    if not getattr(current, "_handson_cached", False):
+        botocore.client.ClientCreator._load_service_model = _cached_load_service_model(current)
 
 
 def new_session(**kwargs: Any) -> boto3.Session:
@@ -188,6 +212,7 @@ def new_session(**kwargs: Any) -> boto3.Session:
     core = botocore.session.Session(event_hooks=copy.copy(template._original_handler), include_builtin_handlers=False)
     core.register_component("data_loader", _loader(caches))
     core.get_component("event_emitter")._handson_client_classes = caches.client_classes
+    core.get_component("event_emitter")._handson_service_models = caches.service_models
     return _Session(botocore_session=core, **kwargs)
 
 

@@ -259,3 +259,17 @@ def test_only_the_most_recently_used_accounts_keep_their_clients(moto_aws, monke
     assert client_for(session_for(specs[0]), "ec2", specs[0]) is first[0]
     assert client_for(session_for(specs[1]), "ec2", specs[1]) is not first[1]
     assert _assume_calls(specs[1], 1) == 0  # its credentials were kept: no AssumeRole
+
+
+def test_our_clients_share_one_service_model_per_process():
+    import boto3
+
+    from provisioning.sessions import new_session
+
+    spec = ConnectionSpec(kind="ambient", endpoint_url="http://127.0.0.1:5999")
+    a = client_for(new_session(region_name="ap-northeast-1"), "ec2", spec)
+    b = client_for(new_session(region_name="us-east-1"), "ec2", spec)
+    assert a.meta.service_model is b.meta.service_model
+    assert client_for(new_session(), "elbv2", spec).meta.service_model is not a.meta.service_model
+    plain = boto3.Session(region_name="ap-northeast-1").client("ec2", endpoint_url="http://127.0.0.1:5999")
+    assert plain.meta.service_model is not a.meta.service_model
