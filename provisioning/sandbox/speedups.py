@@ -8,7 +8,9 @@ answers that never change or that it looked up by scanning every account:
 - which account an access key belongs to: `moto.iam.models.get_account_id_from` walks every account and partition
   (twice a request: moto's own lookup and limits.RateLimited's), so its cost grew with the size of the class. Here
   STS's AssumeRole notes the account of each key it issues, and the lookup checks that note against the account's
-  own IAM keys (so a deleted key or a reset sandbox falls back to moto's scan: the answer is always moto's);
+  own IAM keys (so a deleted key or a reset sandbox falls back to moto's scan: the answer is always moto's). A key
+  that no account has (the app's own base key, on every AssumeRole) is remembered as such until IAM creates a key
+  of that id;
 - which methods a response class has: `inspect.getmembers` on the class, for every request; kept per class;
 - the table of a service's error shapes, rebuilt for every error answered (a check's "not found" is one); kept per
   service.
@@ -29,6 +31,7 @@ MAX_NOTED_KEYS = 200_000  # assumed-role keys noted (a few dozen bytes each); th
 
 _lock = threading.Lock()
 _key_accounts: dict[str, tuple[str, str]] = {}  # access key id -> (account id, partition)
+_absent: set[str] = set()  # access key ids no account had when last looked up (moto answered its default account)
 _installed: list[Callable[[], None]] = []
 
 
@@ -54,6 +57,11 @@ def note_key(access_key_id: str, account_id: str, partition: str) -> None:
         _key_accounts[access_key_id] = (account_id, partition)
 
 
+def _key_created(access_key_id: str) -> None:
+    with _lock:
+        _absent.discard(access_key_id)
+
+
 def noted_account(access_key_id: str) -> str | None:
     """The account a noted key belongs to, if moto's IAM still has the key there (else None: ask moto)."""
     from moto.iam.models import iam_backends
@@ -75,8 +83,10 @@ def install_speedups() -> Callable[[], None]:
     """Patch moto (this process) as the module docstring says; installing twice is harmless."""
     import moto.core.responses as responses
     import moto.iam.models as iam_models
+    from moto.core import DEFAULT_ACCOUNT_ID
     from moto.core.errors import ErrorLookupFactory
     from moto.core.utils import method_names_from_class
+    from moto.iam.models import IAMBackend
     from moto.sts.models import STSBackend
 
     if _installed:
@@ -88,8 +98,32 @@ def install_speedups() -> Callable[[], None]:
     names_by_class: dict[type, list[str]] = {}
     errors_by_service: dict[str, Any] = {}
 
+    original_create_key = IAMBackend.create_access_key
+    original_create_temp_key = IAMBackend.create_temp_access_key
+
     def get_account_id_from(access_key: str) -> str:
-        return noted_account(access_key) or original_lookup(access_key)
+        account = noted_account(access_key)
+        if account is not None:
+            return account
+        if access_key in _absent:
+            return DEFAULT_ACCOUNT_ID
+        account = original_lookup(access_key)
+        if account == DEFAULT_ACCOUNT_ID:
+            with _lock:
+                if len(_absent) >= MAX_NOTED_KEYS:
+                    _absent.clear()
+                _absent.add(access_key)
+        return account
+
+    def create_access_key(self: Any, *args: Any, **kwargs: Any) -> Any:
+        key = original_create_key(self, *args, **kwargs)
+        _key_created(key.physical_resource_id)
+        return key
+
+    def create_temp_access_key(self: Any, *args: Any, **kwargs: Any) -> Any:
+        key = original_create_temp_key(self, *args, **kwargs)
+        _key_created(key.physical_resource_id)
+        return key
 
     def assume_role(self: Any, *args: Any, **kwargs: Any) -> Any:
         role = original_assume(self, *args, **kwargs)
@@ -115,14 +149,19 @@ def install_speedups() -> Callable[[], None]:
     STSBackend.assume_role = assume_role
     responses.method_names_from_class = cached_method_names
     ErrorLookupFactory.for_service = error_lookup
+    IAMBackend.create_access_key = create_access_key
+    IAMBackend.create_temp_access_key = create_temp_access_key
 
     def uninstall() -> None:
         iam_models.get_account_id_from = original_lookup
         STSBackend.assume_role = original_assume
         responses.method_names_from_class = original_names
         ErrorLookupFactory.for_service = original_errors
+        IAMBackend.create_access_key = original_create_key
+        IAMBackend.create_temp_access_key = original_create_temp_key
         with _lock:
             _key_accounts.clear()
+            _absent.clear()
         _installed.clear()
 
     _installed.append(uninstall)

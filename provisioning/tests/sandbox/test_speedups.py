@@ -78,6 +78,7 @@ def test_uninstalling_restores_moto():
     import moto.core.responses as responses
     import moto.iam.models as iam_models
     from moto.core.errors import ErrorLookupFactory
+    from moto.iam.models import IAMBackend
     from moto.sts.models import STSBackend
 
     def owners() -> set[str]:
@@ -86,6 +87,8 @@ def test_uninstalling_restores_moto():
             STSBackend.assume_role,
             responses.method_names_from_class,
             ErrorLookupFactory.for_service,
+            IAMBackend.create_access_key,
+            IAMBackend.create_temp_access_key,
         )
         return {fn.__module__ for fn in patched}
 
@@ -117,3 +120,21 @@ def test_errors_are_answered_in_the_services_own_shape(sandbox_server, sandbox_s
             ec2.describe_security_groups(GroupIds=["sg-0123456789abcdef0"])
         assert lb.value.response["Error"]["Code"] == "LoadBalancerNotFound"
         assert group.value.response["Error"]["Code"] == "InvalidGroup.NotFound"
+
+
+def test_a_key_no_account_has_is_remembered_until_iam_creates_it(sandbox_server, sandbox_account):
+    """The base key of every AssumeRole is in no account: not scanned for again, until a key of that id exists."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import get_account_id_from, iam_backends
+
+    key = "ASIAHANDSONTESTKEY01"
+    assert get_account_id_from(key) == DEFAULT_ACCOUNT_ID
+    assert key in speedups._absent
+    backend = iam_backends[sandbox_account]["aws"]
+    created = backend.create_temp_access_key()
+    assert (
+        get_account_id_from(created.physical_resource_id) == sandbox_account == _moto_scan(created.physical_resource_id)
+    )
+    speedups._absent.add(created.physical_resource_id)  # as if looked up before it existed
+    speedups._key_created(created.physical_resource_id)
+    assert get_account_id_from(created.physical_resource_id) == sandbox_account
