@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from provisioning.steps import get_step
 from tutorial.learning import services
-from tutorial.learning.models import RecipeJob, Result, Run, StepCompletion
+from tutorial.learning.models import RecipeJob, Result, Run, SectionProgress, StepCompletion
 from tutorial.learning.views import _duration_text
 
 from .conftest import STEP, TUTORIAL, report
@@ -295,3 +295,18 @@ def test_the_time_it_took_reads_naturally_in_both_languages(seconds, ja, en):
         assert _duration_text(seconds) == ja
     with translation.override("en"):
         assert _duration_text(seconds) == en
+
+
+def test_a_runs_section_progress_is_written_in_one_insert_then_one_update(connected_student, engine):
+    """Storing a run writes every section's progress at once (not one query per section), the first time and after."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sections = len(get_step(TUTORIAL, STEP).sections)
+    for kind in ("INSERT", "UPDATE"):
+        with CaptureQueriesContext(connection) as ctx:
+            _check(connected_student)
+        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(kind) and "sectionprogress" in q["sql"]]
+        assert len(writes) == 1, writes
+    rows = SectionProgress.objects.filter(user=connected_student, tutorial=TUTORIAL, step=STEP)
+    assert rows.count() == sections and all(p.complete and p.last_run_id for p in rows)
