@@ -165,3 +165,19 @@ def test_the_worker_keeps_its_database_connections_between_tasks():
     from config.celery import app
 
     assert (app.conf.get("CELERY_DB_REUSE_MAX") or 0) >= 1  # else Celery reconnects to the database for every run
+
+
+@pytest.mark.parametrize("signal_name", ["worker_ready", "worker_process_init"])
+def test_a_started_worker_takes_its_startup_objects_out_of_the_garbage_collectors_scans(signal_name):
+    import gc
+
+    from celery import signals
+
+    import config.celery  # noqa: F401  (connects the handlers)
+
+    gc.unfreeze()
+    try:
+        getattr(signals, signal_name).send(sender=None)
+        assert gc.get_freeze_count() > 1000  # Django, Celery, this test run: all frozen
+    finally:
+        gc.unfreeze()
