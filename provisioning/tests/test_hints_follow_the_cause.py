@@ -275,7 +275,7 @@ def test_step6_both_instances_stopped_make_the_503_point_at_starting_them():
 
     r = results["redundancy.dns_reachable"]
     assert r.evidence["caused_by"] == "redundancy.two_instances_running"
-    assert "Start the stopped instance(s)" in r.hint["en"]
+    assert "Start the stopped instances " in r.hint["en"]
 
 
 def test_step6_second_instance_not_registered_is_not_blamed_for_the_first_ones_health():

@@ -155,7 +155,7 @@ def two_instances_running(ctx: CheckContext) -> Outcome:
     stopped = [i for i in live if state_of(i) in ("stopped", "stopping")]
     message = t(
         f"タグ {_tag(ctx)} の起動中のインスタンスは {len(running)} 台です。{need} 台必要です。",
-        f"{len(running)} instance(s) tagged {_tag(ctx)} are running; {need} are needed.",
+        f"Running instances tagged {_tag(ctx)}: {len(running)} of the {need} needed.",
     )
     if pending and len(running) + len(pending) >= need:
         return failed(
@@ -172,7 +172,8 @@ def two_instances_running(ctx: CheckContext) -> Outcome:
             f"停止しているインスタンス {_ids(stopped)} を「インスタンスの状態」→「インスタンスを開始」で"
             "起動してください。"
             "まだ 2 台目がない場合は、次のように起動します：" + LAUNCH_MORE["ja"],
-            f"Start the stopped instance(s) {_ids(stopped)} (Instance state → Start instance). "
+            ("Start the stopped instance " if len(stopped) == 1 else "Start the stopped instances ")
+            + f"{_ids(stopped)} (Instance state → Start instance). "
             "If there is no second instance yet: " + LAUNCH_MORE["en"],
         )
     else:
@@ -195,7 +196,7 @@ def instances_in_alb_azs(ctx: CheckContext) -> Outcome:
             t(
                 f"ALB が有効になっていないアベイラビリティーゾーンにインスタンスがあります：{listed}。"
                 "ALB はこのインスタンスにリクエストを送りません。",
-                f"Instance(s) in an availability zone the ALB is not enabled in: {listed}. "
+                f"Instances in an availability zone the ALB is not enabled in: {listed}. "
                 "The ALB sends them no requests.",
             ),
             t(
@@ -337,7 +338,7 @@ def all_registered(ctx: CheckContext) -> Outcome:
             t(
                 f"インスタンス {_ids(missing)} がターゲットグループ「{p.tg_name}」に登録されていません"
                 f"（登録済み: {', '.join(registered) or 'なし'}）。",
-                f"Instance(s) {_ids(missing)} are not registered in target group {p.tg_name} "
+                f"Not registered in target group {p.tg_name}: {_ids(missing)} "
                 f"(registered: {', '.join(registered) or 'none'}).",
             ),
             t(

@@ -86,7 +86,7 @@ def three_azs(ctx: CheckContext) -> Outcome:
         t(
             f"有効なアベイラビリティーゾーンが {len(zones)} つ"
             f"（{', '.join(zones) or 'なし'}）です。{need} つ必要です。",
-            f"Enabled in {len(zones)} availability zone(s) ({', '.join(zones) or 'none'}); {need} are needed.",
+            f"Enabled in {len(zones)} of the {need} availability zones needed ({', '.join(zones) or 'none'}).",
         ),
         t(
             "ロードバランサーの「ネットワークマッピング」→「サブネットを編集」で、残りのアベイラビリティーゾーンの"
