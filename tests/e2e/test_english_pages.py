@@ -219,6 +219,9 @@ def test_the_english_pages_show_no_japanese_and_fit_a_phone(
     page.goto(base + "/en/learn/aws-hands-on/redundancy/complete/")
     page.locator(".lc-complete[data-complete='done']").wait_for()
     shot("step6-complete")
+    # The last step's page does not send the learner on to a next step's Prepare.
+    assert page.locator("[data-last-step-cleanup]").is_visible()
+    assert "next step" not in page.locator("#lc-complete-cleanup").inner_text()
 
     # The instructor's class dashboard, with this learner in the class.
     from django.contrib.auth.models import Permission
