@@ -36,6 +36,12 @@ JAPANESE_IN_VISIBLE_TEXT = r"""() => {
   const allowed = ["日本語"];
   let text = document.body.innerText + "\n" + document.title;
   for (const word of allowed) text = text.split(word).join("");
+  // What a screen reader says and a tooltip shows counts as visible text too.
+  for (const el of document.querySelectorAll("[alt], [title], [aria-label], [placeholder]")) {
+    for (const name of ["alt", "title", "aria-label", "placeholder"]) {
+      if (el.hasAttribute(name)) text += "\n" + el.getAttribute(name);
+    }
+  }
   // The step text names a console label in English and then, in brackets, as the figures (drawn from the Japanese
   // console) show it: "Click the Create load balancer (ロードバランサーの作成) button". That gloss is meant.
   text = text.replace(/([A-Za-z0-9)] )\((?=[^()]*[\u3040-\u30ff\u4e00-\u9fff])[^()\n]*\)/g, "$1");
