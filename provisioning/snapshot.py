@@ -52,6 +52,15 @@ def run_round(tasks: list[Callable[[], None]], max_workers: int) -> None:
         for task in tasks:
             task()
         return
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(tasks))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(tasks)))
+    try:
         for future in [pool.submit(in_context(t)) for t in tasks]:
             future.result()  # re-raises CredentialsProblem
+    except BaseException:
+        # The run ends now (CredentialsProblem, or the task's soft time limit raised here while the calls hang):
+        # not waiting for the calls still in flight (each ends with its own timeouts), nor starting the others.
+        # Waiting for them (the executor's `with`) kept a soft time limit from ending a run against an endpoint
+        # that never answers: the hard limit killed the process instead.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

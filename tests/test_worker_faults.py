@@ -351,3 +351,78 @@ def test_a_run_whose_process_is_killed_becomes_worker_lost_by_beat_and_check_sta
     wait_until(
         lambda: Run.objects.filter(pk=fresh.pk, state="running").exists(), timeout=60, what="the new run", worker=worker
     )
+
+
+# --- a real-AWS run whose endpoint never answers (Redis + PostgreSQL, a prefork worker) --------------------------
+
+HUNG_SOFT_LIMIT, HUNG_HARD_LIMIT = 4, 8  # the verify task's limits here (production: 100 s and 120 s)
+
+
+@pytest.fixture
+def worker_whose_aws_never_answers(transactional_db, tmp_path):
+    """A prefork worker (Celery enforces time limits in prefork children only) whose AWS endpoint (boto3 reads
+    AWS_ENDPOINT_URL when a client is given none, as for an access-key connection) is the tarpit."""
+    from tests.plugins.worker import own_queue
+
+    with own_queue() as queue:
+        tarpit = Tarpit()
+        env = {"AWS_ENDPOINT_URL": tarpit.url}  # the limits come with the message (see the test)
+        worker = start_worker(
+            queue=queue, log_path=tmp_path / "worker.log", extra_env=env, pool="prefork", concurrency=1
+        )
+        try:
+            yield worker, tarpit
+        finally:
+            _stop(worker)
+            tarpit.close()
+
+
+@pytest.mark.worker
+def test_a_real_aws_run_whose_endpoint_never_answers_ends_as_could_not_check_within_the_task_time_limits(
+    worker_whose_aws_never_answers, student, monkeypatch
+):
+    from tutorial.learning import crypto, services, tasks
+    from tutorial.learning.models import Run
+    from tutorial.learning.tests.conftest import make_connection
+
+    worker, tarpit = worker_whose_aws_never_answers
+    # The message carries the sending task's limits (Celery's exec options), which the worker applies: lowered
+    # here. Limits removed from the task stay removed (the worker's are then the settings' 100/120 s: the test fails).
+    for name, lowered in (("soft_time_limit", HUNG_SOFT_LIMIT), ("time_limit", HUNG_HARD_LIMIT)):
+        if getattr(tasks.verify, name):
+            monkeypatch.setattr(tasks.verify, name, lowered)
+    monkeypatch.setattr(tasks.verify, "_exec_options", None)  # rebuilt from the attributes on the next send
+    make_connection(
+        student,
+        kind="keys",
+        access_key_id_encrypted=crypto.encrypt("AKIAHANGINGENDPOINT1"),
+        secret_access_key_encrypted=crypto.encrypt("never-answered-secret"),
+    )
+    run = services.run_start(user=student, tutorial="aws-hands-on", step="load-balancer")
+    started = wait_until(
+        lambda: Run.objects.filter(pk=run.pk, started_at__isnull=False).first(),
+        timeout=60,
+        what="the worker to start the run",
+        worker=worker,
+    )
+    # The soft limit stops the run; without it (or the hard limit) the reads' own timeouts and retries take ~40 s.
+    finished = wait_until(
+        lambda: Run.objects.filter(pk=run.pk, state__in=["done", "error"]).first(),
+        timeout=HUNG_HARD_LIMIT + 12,
+        what="the run against an endpoint that never answers to end",
+        worker=worker,
+    )
+    took = (finished.finished_at - started.started_at).total_seconds()
+    print(f"the run ended as {finished.state}/{finished.error_code} after {took:.1f} s")
+    assert tarpit.connections  # the run did call (real HTTP) the endpoint that never answers
+    assert finished.state == "error" and finished.error_code == "time_limit"
+    assert took <= HUNG_HARD_LIMIT + 2
+    # A could-not-check, never the learner's failure: no check passed or failed.
+    assert not finished.results.exclude(status__in=["error", "skipped"]).exists()
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(student)
+    page = client.get(reverse("learning:run", args=[run.pk])).content.decode()
+    assert "時間がかかりすぎたため止めました。" in page

@@ -108,3 +108,32 @@ def test_sandbox_account_through_a_moto_server():
         assert report.results[0].status == "fail" and report.aws_api_calls <= BUDGET
     finally:
         server.stop()
+
+
+def test_a_round_whose_caller_is_interrupted_returns_at_once_without_waiting_for_the_calls_still_hanging():
+    """What the task's soft time limit does (Celery's signal handler raises in the run's thread while it waits on
+    the round): the run ends then, not when its hanging calls time out (the hard limit would kill it first)."""
+    import signal
+    import threading
+    import time
+
+    from provisioning.snapshot import run_round
+
+    release, ran = threading.Event(), []
+
+    def interrupt(*_):
+        raise TimeoutError("the soft time limit")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    began = time.monotonic()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with pytest.raises(TimeoutError):
+            run_round([lambda: release.wait(30), lambda: release.wait(30), lambda: ran.append(1)], max_workers=2)
+        assert time.monotonic() - began < 10  # not the 30 s of the hanging calls
+        time.sleep(0.2)
+        assert ran == []  # a call not started yet is not made for a run that ended
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        release.set()
