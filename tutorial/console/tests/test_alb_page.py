@@ -7,14 +7,13 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from provisioning.recipes import run_recipe
 from provisioning.sandbox import spec_for
-from provisioning.sandbox.credentials import new_account_id
 from provisioning.sandbox.testing import sandbox_server  # noqa: F401 - fixture
 from tutorial.console.links import sandbox_console_html
-from tutorial.learning.models import Connection
+from tutorial.console.tests.support import connect
 
 pytestmark = pytest.mark.django_db
 OPEN = "/ja/sandbox/console/load-balancers/aws-hands-on/open/"
@@ -27,19 +26,6 @@ def _japanese():
     translation.activate("ja")
 
 
-def _connect(user, kind: str = "sandbox") -> Connection:
-    account = new_account_id()
-    return Connection.objects.create(
-        user=user,
-        kind=kind,
-        region="ap-northeast-1",
-        sandbox_account=account if kind == "sandbox" else None,
-        account_id=account,
-        role_arn=f"arn:aws:iam::{account}:role/handson-lab-access" if kind == "role" else "",
-        validated_at=timezone.now(),
-    )
-
-
 def _figure(html: str, name: str) -> str:
     start = html.index(f'id="figure-{name}"')
     return html[start : html.index("</figure>", start)]
@@ -49,7 +35,7 @@ def _figure(html: str, name: str) -> str:
     ("step", "figure"), [("load-balancer", "step5_lb_load_balancer_02"), ("redundancy", "step6_browser_still_served")]
 )
 def test_the_browser_figure_links_a_sandbox_learner_to_their_own_albs_page(client, student, step, figure):
-    _connect(student)
+    connect(student)
     client.force_login(student)
     html = client.get(f"/ja/tutorials/aws-hands-on/{step}/").content.decode()
     found = _figure(html, figure)
@@ -59,7 +45,7 @@ def test_the_browser_figure_links_a_sandbox_learner_to_their_own_albs_page(clien
 
 
 def test_a_real_aws_learner_keeps_the_tutorial_as_it_is(client, student):
-    _connect(student, kind="role")
+    connect(student, kind="role")
     client.force_login(student)
     html = client.get("/ja/tutorials/aws-hands-on/load-balancer/").content.decode()
     assert "data-alb-page" not in html
@@ -91,7 +77,7 @@ def test_the_link_shows_the_learners_own_alb_and_another_learners_name_is_not_fo
     other_student,
     client,
 ):
-    mine = _connect(student)
+    mine = connect(student)
     spec = spec_for(mine.sandbox_account, "ap-northeast-1")
     assert run_recipe(spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
     assert run_recipe(spec, "solve", tutorial="aws-hands-on", step="load-balancer").ok
@@ -101,7 +87,7 @@ def test_the_link_shows_the_learners_own_alb_and_another_learners_name_is_not_fo
     assert "sandbox" in page["Content-Security-Policy"]
 
     # The same name from another learner's account: their sandbox has no such ALB.
-    _connect(other_student)
+    connect(other_student)
     other = Client()
     other.force_login(other_student)
     response = other.get(OPEN)
@@ -113,7 +99,7 @@ def test_the_link_shows_the_learners_own_alb_and_another_learners_name_is_not_fo
 def test_the_link_shows_the_albs_own_503_when_no_target_is_healthy(sandbox_server, student, client):  # noqa: F811
     from provisioning.sessions import client_for, session_for
 
-    mine = _connect(student)
+    mine = connect(student)
     spec = spec_for(mine.sandbox_account, "ap-northeast-1")
     assert run_recipe(spec, "prerequisites", tutorial="aws-hands-on", step="load-balancer").ok
     assert run_recipe(spec, "solve", tutorial="aws-hands-on", step="load-balancer").ok

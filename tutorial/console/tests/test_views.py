@@ -8,15 +8,14 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from provisioning.console import Console
 from provisioning.recipes import run_recipe
 from provisioning.sandbox import spec_for
-from provisioning.sandbox.credentials import new_account_id
 from provisioning.sandbox.testing import sandbox_server  # noqa: F401 - fixture
 from provisioning.sessions import session_for
-from tutorial.learning.models import Connection
+from tutorial.console.tests.support import connect
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sandbox]
 
@@ -29,19 +28,6 @@ def _japanese():
     translation.activate("ja")
 
 
-def _connect(user, account: str | None = None, kind: str = "sandbox") -> Connection:
-    account = account or new_account_id()
-    return Connection.objects.create(
-        user=user,
-        kind=kind,
-        region="ap-northeast-1",
-        sandbox_account=account if kind == "sandbox" else None,
-        account_id=account,
-        role_arn=f"arn:aws:iam::{account}:role/handson-lab-access" if kind == "role" else "",
-        validated_at=timezone.now(),
-    )
-
-
 def _console(account: str) -> Console:
     spec = spec_for(account, "ap-northeast-1")
     return Console(session_for(spec), region=spec.region, endpoint_url=spec.endpoint_url)
@@ -50,7 +36,7 @@ def _console(account: str) -> Console:
 def _prepared(user, client: Client) -> Client:
     """`client` signed in as `user`, whose sandbox account (`client.account`) is in Step 5's starting state (Prepare
     pressed)."""
-    connection = _connect(user)
+    connection = connect(user)
     assert run_recipe(
         spec_for(connection.sandbox_account, "ap-northeast-1"),
         "prerequisites",
@@ -96,7 +82,7 @@ def test_a_learner_without_a_connection_is_sent_to_connect_and_back(student, cli
 
 
 def test_a_real_aws_learner_is_told_to_use_the_aws_console(student, client):
-    _connect(student, kind="role")
+    connect(student, kind="role")
     client.force_login(student)
     response = client.get("/en/sandbox/console/")
     assert response.status_code == 403
@@ -104,7 +90,7 @@ def test_a_real_aws_learner_is_told_to_use_the_aws_console(student, client):
 
 
 def test_when_the_sandbox_is_down_the_page_says_so_without_an_error(student, client, settings):
-    _connect(student)
+    connect(student)
     settings.SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
     client.force_login(student)
     response = client.get("/ja/sandbox/console/instances/")
