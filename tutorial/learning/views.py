@@ -514,12 +514,21 @@ def recipe(request: HttpRequest, tutorial: str, step: str, recipe: str) -> HttpR
         error = "unavailable"
     except LookupError:
         raise Http404("no such section") from None
+    # One job at a time per learner and step: a press while another one runs gets that one back. Say so, or the
+    # learner who pressed "Do it for me" during "Prepare" would think it ran.
+    busy = job is not None and (job.recipe, job.section) != (recipe, section)
+    error_text = _recipe_busy_text(job) if busy else _recipe_error_text(error)
     if not request.htmx:
-        if error:
-            messages.error(request, _recipe_error_text(error))
+        if error or busy:
+            messages.error(request, error_text)
         return redirect(_step_url(tutorial, step, section))
-    context = {"job": job, "error": error, "error_text": _recipe_error_text(error), "where": where}
+    context = {"job": job, "error": error or ("busy" if busy else ""), "error_text": error_text, "where": where}
     return render(request, f"{PANELS}#recipe-job", context)
+
+
+def _recipe_busy_text(running) -> str:
+    label = {"prerequisites": _("Prepare"), "teardown": _("Clean up")}.get(running.recipe, _("Do it for me"))
+    return _("“%(running)s” is still running. Press the button again when it has finished.") % {"running": label}
 
 
 def _recipe_error_text(code: str) -> str:

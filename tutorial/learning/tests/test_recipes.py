@@ -198,3 +198,29 @@ def test_a_stopped_recipe_says_where_and_what_to_do_in_the_readers_language(clie
     assert "lc-progress-error" in html  # the bar is red, not a full blue bar
     en = client.get("/en" + reverse("learning:recipe_job", args=[job.pk])[3:], **HTMX).content.decode()
     assert "It stopped at “Target healthy”." in en
+
+
+def test_do_it_for_me_pressed_while_prepare_runs_says_prepare_is_still_running(
+    client, connected_student, queue, django_capture_on_commit_callbacks
+):
+    client.force_login(connected_student)
+    url = lambda recipe: reverse("learning:recipe", args=[TUTORIAL, STEP, recipe])  # noqa: E731
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url("prerequisites"), {"where": "lab"}, **HTMX)
+        pressed = client.post(url("solve"), {"where": "lab"}, **HTMX)
+    assert 'role="alert"' not in first.content.decode()
+    page = pressed.content.decode()
+    assert "「準備」がまだ終わっていません。終わってから、もう一度押してください。" in page
+    assert 'data-recipe="prerequisites"' in page  # the running one's progress, not a job that never started
+    assert RecipeJob.objects.count() == 1
+
+
+def test_the_same_button_pressed_twice_shows_its_progress_without_a_warning(
+    client, connected_student, queue, django_capture_on_commit_callbacks
+):
+    client.force_login(connected_student)
+    url = reverse("learning:recipe", args=[TUTORIAL, STEP, "prerequisites"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"where": "lab"}, **HTMX)
+        again = client.post(url, {"where": "lab"}, **HTMX).content.decode()
+    assert 'role="alert"' not in again and 'data-recipe="prerequisites"' in again
